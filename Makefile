@@ -1,0 +1,54 @@
+# quire's entry points. `make demo` and `make test` work on a fresh Debian 12
+# machine: each first runs scripts/setup.sh, which installs what is missing.
+
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+
+.PHONY: all setup release asan demo test test-release test-asan bench fuzz clean
+
+all: release
+
+setup:
+	@bash scripts/setup.sh
+
+build/release/build.ninja:
+	cmake --preset release >/dev/null
+
+build/asan/build.ninja:
+	cmake --preset asan >/dev/null
+
+release: setup build/release/build.ninja
+	cmake --build build/release -j $(JOBS)
+
+asan: setup build/asan/build.ninja
+	cmake --build build/asan -j $(JOBS)
+
+## demo: install, build Release, run the main job on local data.
+demo: release
+	./build/release/src/quire/cli/quire demo
+
+## test: install, build Release and ASan+UBSan, run every test in both.
+test: test-release test-asan
+
+test-release: release
+	cd build/release && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+test-asan: asan
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+## bench: build with -O3 and run the benchmarks.
+bench: setup
+	cmake --preset bench >/dev/null
+	cmake --build build/bench -j $(JOBS)
+	for b in build/bench/bench/*_benchmark; do $$b; done
+
+## fuzz: build the libFuzzer targets with clang (installs clang when missing).
+fuzz:
+	@bash scripts/setup.sh --fuzz
+	cmake --preset fuzz >/dev/null
+	cmake --build build/fuzz -j $(JOBS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,25 @@
+/// \file quire/cli/main.cc
+/// \brief The `quire` command: entry point and subcommand dispatch.
+
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "quire/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"quire: analytical tables as Parquet files on local disks and object stores"};
+  app.set_version_flag("--version", std::string("quire ") + QUIRE_VERSION);
+  app.require_subcommand(1);
+
+  auto* demo = app.add_subcommand(
+      "demo", "Show the columnar layer: build a batch of every type, validate it, hand it "
+              "through the Arrow C Data Interface and print it as a table and as JSON");
+  int64_t rows = 8;
+  demo->add_option("--rows", rows, "Rows in the demonstration batch")->check(CLI::Range(1, 1000000));
+
+  CLI11_PARSE(app, argc, argv);
+  if (demo->parsed()) return quire::cli::RunDemo(rows);
+  return 0;
+}

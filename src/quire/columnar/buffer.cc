@@ -1,0 +1,192 @@
+/// \file quire/columnar/buffer.cc
+#include "quire/columnar/buffer.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "quire/util/bit_util.h"
+
+namespace quire::columnar {
+
+namespace {
+
+// Zero-size allocations return this aligned, never-written address, so that
+// every non-null buffer has a valid data pointer (Arrow C Data requires that).
+alignas(kBufferAlignment) uint8_t kZeroSizeArea[kBufferAlignment];
+
+}  // namespace
+
+Status TrackingMemoryPool::Reserve(int64_t delta) {
+  const int64_t now = allocated_.fetch_add(delta) + delta;
+  if (now > limit_) {
+    allocated_.fetch_sub(delta);
+    return Status::ResourceExhausted(
+        "memory limit of {} bytes exceeded: {} bytes requested with {} in use", limit_,
+        delta, now - delta);
+  }
+  int64_t peak = peak_.load();
+  while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
+  }
+  return Status::OK();
+}
+
+void TrackingMemoryPool::Release(int64_t delta) { allocated_.fetch_sub(delta); }
+
+Status TrackingMemoryPool::Allocate(int64_t size, uint8_t** out) {
+  if (size < 0) return Status::Invalid("negative allocation size {}", size);
+  count_.fetch_add(1);
+  if (size == 0) {
+    *out = kZeroSizeArea;
+    return Status::OK();
+  }
+  QUIRE_RETURN_NOT_OK(Reserve(size));
+  void* p = nullptr;
+  if (posix_memalign(&p, size_t(kBufferAlignment), size_t(size)) != 0) {
+    Release(size);
+    return Status::ResourceExhausted("failed to allocate {} bytes", size);
+  }
+  *out = static_cast<uint8_t*>(p);
+  return Status::OK();
+}
+
+Status TrackingMemoryPool::Reallocate(int64_t old_size, int64_t new_size, uint8_t** ptr) {
+  if (new_size < 0) return Status::Invalid("negative allocation size {}", new_size);
+  uint8_t* fresh = nullptr;
+  QUIRE_RETURN_NOT_OK(Allocate(new_size, &fresh));
+  if (old_size > 0) std::memcpy(fresh, *ptr, size_t(std::min(old_size, new_size)));
+  Free(*ptr, old_size);
+  *ptr = fresh;
+  return Status::OK();
+}
+
+void TrackingMemoryPool::Free(uint8_t* ptr, int64_t size) {
+  if (ptr == kZeroSizeArea || ptr == nullptr) return;
+  std::free(ptr);
+  Release(size);
+}
+
+MemoryPool* default_memory_pool() {
+  static TrackingMemoryPool pool;
+  return &pool;
+}
+
+BufferPtr Buffer::Slice(const BufferPtr& parent, int64_t offset, int64_t length) {
+  QUIRE_DCHECK(offset >= 0 && length >= 0 && offset + length <= parent->size());
+  return std::make_shared<Buffer>(parent->data() + offset, length, parent);
+}
+
+Result<BufferPtr> Buffer::Copy(std::span<const std::byte> bytes, MemoryPool* pool) {
+  QUIRE_ASSIGN_OR_RETURN(auto buf, MutableBuffer::Allocate(int64_t(bytes.size()), pool));
+  if (!bytes.empty()) std::memcpy(buf->mutable_data(), bytes.data(), bytes.size());
+  buf->ZeroPadding();
+  return BufferPtr(std::move(buf));
+}
+
+MutableBuffer::~MutableBuffer() {
+  if (pool_) pool_->Free(mutable_data(), capacity_);
+}
+
+Result<std::shared_ptr<MutableBuffer>> MutableBuffer::Allocate(int64_t size,
+                                                               MemoryPool* pool) {
+  if (size < 0) return Status::Invalid("negative buffer size {}", size);
+  const int64_t capacity = util::RoundUpPow2(size, kBufferAlignment);
+  uint8_t* data = nullptr;
+  QUIRE_RETURN_NOT_OK(pool->Allocate(capacity, &data));
+  return std::make_shared<MutableBuffer>(pool, data, size, capacity);
+}
+
+Result<std::shared_ptr<MutableBuffer>> MutableBuffer::AllocateZeroed(int64_t size,
+                                                                     MemoryPool* pool) {
+  QUIRE_ASSIGN_OR_RETURN(auto buf, Allocate(size, pool));
+  if (buf->capacity() > 0) std::memset(buf->mutable_data(), 0, size_t(buf->capacity()));
+  return buf;
+}
+
+Status MutableBuffer::Reserve(int64_t capacity) {
+  if (capacity <= capacity_) return Status::OK();
+  const int64_t new_capacity =
+      util::RoundUpPow2(std::max(capacity, capacity_ * 2), kBufferAlignment);
+  uint8_t* data = mutable_data();
+  QUIRE_RETURN_NOT_OK(pool_->Reallocate(capacity_, new_capacity, &data));
+  data_ = data;
+  capacity_ = new_capacity;
+  return Status::OK();
+}
+
+Status MutableBuffer::Resize(int64_t size, bool shrink_to_fit) {
+  if (size < 0) return Status::Invalid("negative buffer size {}", size);
+  if (shrink_to_fit && size < capacity_) {
+    const int64_t new_capacity = util::RoundUpPow2(size, kBufferAlignment);
+    if (new_capacity < capacity_) {
+      uint8_t* data = mutable_data();
+      QUIRE_RETURN_NOT_OK(pool_->Reallocate(capacity_, new_capacity, &data));
+      data_ = data;
+      capacity_ = new_capacity;
+    }
+  } else {
+    QUIRE_RETURN_NOT_OK(Reserve(size));
+  }
+  size_ = size;
+  return Status::OK();
+}
+
+void MutableBuffer::ZeroPadding() {
+  if (capacity_ > size_) std::memset(mutable_data() + size_, 0, size_t(capacity_ - size_));
+}
+
+Status BufferBuilder::Grow(int64_t min_capacity) {
+  if (min_capacity < 0) return Status::ResourceExhausted("buffer size overflow");
+  if (!buffer_) {
+    QUIRE_ASSIGN_OR_RETURN(buffer_, MutableBuffer::Allocate(0, pool_));
+  }
+  return buffer_->Reserve(std::max<int64_t>(min_capacity, 64));
+}
+
+Result<BufferPtr> BufferBuilder::Finish() {
+  if (!buffer_) {
+    QUIRE_ASSIGN_OR_RETURN(buffer_, MutableBuffer::Allocate(0, pool_));
+  }
+  QUIRE_RETURN_NOT_OK(buffer_->Resize(length_));
+  buffer_->ZeroPadding();
+  BufferPtr out = std::move(buffer_);
+  Reset();
+  return out;
+}
+
+Status BitmapBuilder::AppendRun(bool bit, int64_t count) {
+  if (count <= 0) return Status::OK();
+  QUIRE_RETURN_NOT_OK(Reserve(count));
+  const int64_t new_bytes = (length_ + count + 7) / 8 - bytes_.length();
+  QUIRE_RETURN_NOT_OK(bytes_.AppendFill(0, new_bytes));
+  util::SetBitsTo(bytes_.mutable_data(), length_, count, bit);
+  length_ += count;
+  if (!bit) false_count_ += count;
+  return Status::OK();
+}
+
+Status BitmapBuilder::AppendBits(const uint8_t* bits, int64_t offset, int64_t length) {
+  if (bits == nullptr) return AppendRun(true, length);
+  if (length <= 0) return Status::OK();
+  QUIRE_RETURN_NOT_OK(Reserve(length));
+  const int64_t new_bytes = (length_ + length + 7) / 8 - bytes_.length();
+  QUIRE_RETURN_NOT_OK(bytes_.AppendFill(0, new_bytes));
+  util::CopyBitmap(bits, offset, length, bytes_.mutable_data(), length_);
+  false_count_ += length - util::CountSetBits(bits, offset, length);
+  length_ += length;
+  return Status::OK();
+}
+
+Status BitmapBuilder::AppendBytes(const uint8_t* bytes, int64_t length) {
+  QUIRE_RETURN_NOT_OK(Reserve(length));
+  for (int64_t i = 0; i < length; ++i) UnsafeAppend(bytes[i] != 0);
+  return Status::OK();
+}
+
+Result<BufferPtr> BitmapBuilder::Finish() {
+  QUIRE_ASSIGN_OR_RETURN(auto out, bytes_.Finish());
+  length_ = 0;
+  false_count_ = 0;
+  return out;
+}
+
+}  // namespace quire::columnar
