@@ -40,17 +40,9 @@ MATCHER_P2(IsError, code, message_matcher,
 
 }  // namespace quire::testing
 
-#define ASSERT_OK(expr)                                      \
-  do {                                                       \
-    auto&& _st = ::quire::testing::GetStatus(expr);          \
-    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st.ToString(); \
-  } while (false)
-
-#define EXPECT_OK(expr)                                      \
-  do {                                                       \
-    auto&& _st = ::quire::testing::GetStatus(expr);          \
-    EXPECT_TRUE(_st.ok()) << #expr << ": " << _st.ToString(); \
-  } while (false)
+/// Both accept a streamed message: EXPECT_OK(st) << "while reading " << name;
+#define ASSERT_OK(expr) ASSERT_THAT((expr), ::quire::testing::IsOk())
+#define EXPECT_OK(expr) EXPECT_THAT((expr), ::quire::testing::IsOk())
 
 #define QUIRE_ASSERT_OK_AND_ASSIGN_IMPL(result_name, lhs, rexpr)                 \
   auto&& result_name = (rexpr);                                                  \

@@ -1,0 +1,1 @@
+// Placeholder; filled in by the c_data work.
