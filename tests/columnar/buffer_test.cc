@@ -1,0 +1,109 @@
+#include "quire/columnar/buffer.h"
+
+#include <gtest/gtest.h>
+
+#include "quire/testing/matchers.h"
+#include "quire/util/bit_util.h"
+
+namespace quire::columnar {
+namespace {
+
+using ::quire::testing::IsError;
+using ::testing::HasSubstr;
+
+TEST(MemoryPoolTest, CountsBytesAndPeakAndAligns) {
+  TrackingMemoryPool pool;
+  uint8_t* a = nullptr;
+  uint8_t* b = nullptr;
+  ASSERT_OK(pool.Allocate(100, &a));
+  ASSERT_OK(pool.Allocate(1000, &b));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % kBufferAlignment, 0u);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(b) % kBufferAlignment, 0u);
+  EXPECT_EQ(pool.bytes_allocated(), 1100);
+  pool.Free(a, 100);
+  EXPECT_EQ(pool.bytes_allocated(), 1000);
+  ASSERT_OK(pool.Reallocate(1000, 5000, &b));
+  EXPECT_EQ(pool.bytes_allocated(), 5000);
+  EXPECT_EQ(pool.max_memory(), 6000) << "old and new block both live during a reallocation";
+  pool.Free(b, 5000);
+  EXPECT_EQ(pool.bytes_allocated(), 0);
+  EXPECT_EQ(pool.num_allocations(), 3);
+}
+
+TEST(MemoryPoolTest, LimitGivesResourceExhaustedAndLeavesCountsUnchanged) {
+  TrackingMemoryPool pool(4096);
+  uint8_t* a = nullptr;
+  ASSERT_OK(pool.Allocate(4000, &a));
+  uint8_t* b = nullptr;
+  EXPECT_THAT(pool.Allocate(200, &b), IsError(ErrorCode::kResourceExhausted, HasSubstr("4096")));
+  EXPECT_EQ(pool.bytes_allocated(), 4000);
+  pool.Free(a, 4000);
+}
+
+TEST(MemoryPoolTest, ZeroSizeAllocationsAreNonNullAndFree) {
+  TrackingMemoryPool pool;
+  uint8_t* p = nullptr;
+  ASSERT_OK(pool.Allocate(0, &p));
+  EXPECT_NE(p, nullptr);
+  EXPECT_EQ(pool.bytes_allocated(), 0);
+  pool.Free(p, 0);
+}
+
+TEST(BufferTest, SliceSharesMemoryAndKeepsTheParentAlive) {
+  TrackingMemoryPool pool;
+  BufferPtr slice;
+  {
+    ASSERT_OK_AND_ASSIGN(auto buf, Buffer::Copy(std::string_view("hello world"), &pool));
+    slice = Buffer::Slice(buf, 6, 5);
+    EXPECT_EQ(slice->data(), buf->data() + 6);
+  }
+  EXPECT_GT(pool.bytes_allocated(), 0) << "the slice holds the parent";
+  EXPECT_EQ(slice->ToStringView(), "world");
+  slice.reset();
+  EXPECT_EQ(pool.bytes_allocated(), 0);
+}
+
+TEST(BufferTest, MutableBufferGrowsInMultiplesOf64AndZeroesPadding) {
+  TrackingMemoryPool pool;
+  ASSERT_OK_AND_ASSIGN(auto buf, MutableBuffer::Allocate(10, &pool));
+  EXPECT_EQ(buf->capacity(), 64);
+  std::memset(buf->mutable_data(), 0xFF, 64);
+  buf->ZeroPadding();
+  EXPECT_EQ(buf->data()[10], 0);
+  EXPECT_EQ(buf->data()[63], 0);
+  ASSERT_OK(buf->Resize(100));
+  EXPECT_EQ(buf->capacity(), 128);
+  EXPECT_EQ(buf->data()[5], 0xFF) << "contents survive growth";
+  ASSERT_OK(buf->Resize(3, /*shrink_to_fit=*/true));
+  EXPECT_EQ(buf->capacity(), 64);
+}
+
+TEST(BufferBuilderTest, AppendsAndFinishesWithExactSize) {
+  BufferBuilder b;
+  ASSERT_OK(b.Append("abc", 3));
+  ASSERT_OK(b.AppendValue<int32_t>(7));
+  ASSERT_OK(b.AppendFill('z', 2));
+  ASSERT_OK_AND_ASSIGN(auto buf, b.Finish());
+  EXPECT_EQ(buf->size(), 9);
+  EXPECT_EQ(buf->ToStringView().substr(7), "zz");
+  EXPECT_EQ(b.length(), 0);
+}
+
+TEST(BitmapBuilderTest, AppendsRunsBitsAndBytesAtAnyAlignment) {
+  BitmapBuilder b;
+  ASSERT_OK(b.Append(true));
+  ASSERT_OK(b.AppendRun(false, 10));
+  const uint8_t src[] = {0b1010'1010, 0xFF};
+  ASSERT_OK(b.AppendBits(src, 1, 9));  // 1,0,1,0,1,0,1,1,1 from bit 1
+  const uint8_t bytes[] = {0, 3};
+  ASSERT_OK(b.AppendBytes(bytes, 2));
+  EXPECT_EQ(b.length(), 22);
+  EXPECT_EQ(b.false_count(), 10 + 3 + 1);
+  ASSERT_OK_AND_ASSIGN(auto buf, b.Finish());
+  std::string bits;
+  for (int i = 0; i < 22; ++i) bits += util::GetBit(buf->data(), i) ? '1' : '0';
+  EXPECT_EQ(bits, "1" "0000000000" "101010111" "01");
+}
+
+}  // namespace
+}  // namespace quire::columnar
