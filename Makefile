@@ -44,11 +44,19 @@ bench: setup
 	cmake --build build/bench -j $(JOBS)
 	for b in build/bench/bench/*_benchmark; do $$b; done
 
-## fuzz: build the libFuzzer targets with clang (installs clang when missing).
+## fuzz: build the libFuzzer targets with clang (installs clang when missing),
+## write seeds, and run each fuzzer for FUZZ_SECONDS. Crashers land in
+## build/fuzz/crashers/; copy them to tests/data/fuzz/<target>/ with the fix.
+FUZZ_SECONDS ?= 60
 fuzz:
 	@bash scripts/setup.sh --fuzz
 	cmake --preset fuzz >/dev/null
 	cmake --build build/fuzz -j $(JOBS)
+	./build/fuzz/fuzz/make_fuzz_seeds build/fuzz/seeds
+	mkdir -p build/fuzz/corpus/array_validate build/fuzz/crashers
+	./build/fuzz/fuzz/array_validate_fuzzer -max_total_time=$(FUZZ_SECONDS) \
+	  -artifact_prefix=build/fuzz/crashers/ build/fuzz/corpus/array_validate \
+	  build/fuzz/seeds/array_validate tests/data/fuzz/array_validate
 
 clean:
 	rm -rf build

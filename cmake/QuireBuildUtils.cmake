@@ -3,6 +3,11 @@
 
 set(QUIRE_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
 
+if(QUIRE_BUILD_FUZZERS)
+  # Coverage instrumentation for the library too, so libFuzzer sees its branches.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 if(QUIRE_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer)

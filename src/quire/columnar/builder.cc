@@ -75,6 +75,7 @@ Status BooleanBuilder::AppendNulls(int64_t count) {
 }
 
 Status BooleanBuilder::AppendArraySlice(const Array& array, int64_t offset, int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   QUIRE_RETURN_NOT_OK(values_.AppendBits(array.buffer(1)->data(), array.offset() + offset,
                                          length));
   return AppendValidityFrom(array, offset, length);
@@ -116,6 +117,7 @@ Status FixedWidthBuilder<T>::AppendNulls(int64_t count) {
 template <typename T>
 Status FixedWidthBuilder<T>::AppendArraySlice(const Array& array, int64_t offset,
                                               int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   QUIRE_RETURN_NOT_OK(values_.Append(array.values<T>() + offset, length * int64_t(sizeof(T))));
   return AppendValidityFrom(array, offset, length);
 }
@@ -188,6 +190,7 @@ Status FixedSizeBinaryBuilder::AppendNulls(int64_t count) {
 
 Status FixedSizeBinaryBuilder::AppendArraySlice(const Array& array, int64_t offset,
                                                 int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   QUIRE_RETURN_NOT_OK(values_.Append(
       array.buffer(1)->data() + (array.offset() + offset) * width_, length * width_));
   return AppendValidityFrom(array, offset, length);
@@ -259,7 +262,7 @@ Status OffsetBinaryBuilder<OffsetT>::AppendNulls(int64_t count) {
 template <typename OffsetT>
 Status OffsetBinaryBuilder<OffsetT>::AppendArraySlice(const Array& array, int64_t offset,
                                                       int64_t length) {
-  if (length == 0) return Status::OK();
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   // Source offsets may be 32- or 64-bit: binary and large_binary share the layout.
   auto source_offset = [&](int64_t i) -> int64_t {
     const int64_t k = array.offset() + offset + i;
@@ -349,6 +352,7 @@ Status BinaryViewBuilder::AppendNulls(int64_t count) {
 }
 
 Status BinaryViewBuilder::AppendArraySlice(const Array& array, int64_t offset, int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   // Share the source's data buffers; only the 16-byte views are copied.
   QUIRE_RETURN_NOT_OK(FlushBlock());
   std::vector<int32_t> remap(array.buffers().size() > 2 ? array.buffers().size() - 2 : 0, -1);
@@ -428,7 +432,7 @@ Status BaseListBuilder<OffsetT>::AppendNulls(int64_t count) {
 template <typename OffsetT>
 Status BaseListBuilder<OffsetT>::AppendArraySlice(const Array& array, int64_t offset,
                                                   int64_t length) {
-  if (length == 0) return Status::OK();
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   auto source_offset = [&](int64_t i) -> int64_t {
     const int64_t k = array.offset() + offset + i;
     return array.type_id() == TypeId::kLargeList ? array.buffer(1)->data_as<int64_t>()[k]
@@ -492,7 +496,7 @@ Status MapBuilder::AppendNulls(int64_t count) {
 }
 
 Status MapBuilder::AppendArraySlice(const Array& array, int64_t offset, int64_t length) {
-  if (length == 0) return Status::OK();
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   const int32_t* src = array.buffer(1)->data_as<int32_t>() + array.offset() + offset;
   const int64_t first = src[0];
   const int64_t count = int64_t(src[length]) - first;
@@ -546,6 +550,7 @@ Status FixedSizeListBuilder::AppendNulls(int64_t count) {
 
 Status FixedSizeListBuilder::AppendArraySlice(const Array& array, int64_t offset,
                                               int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   const int64_t n = type_->list_size();
   QUIRE_RETURN_NOT_OK(
       values_->AppendArraySlice(*array.child(0), (array.offset() + offset) * n, length * n));
@@ -580,6 +585,7 @@ Status StructBuilder::AppendNulls(int64_t count) {
 }
 
 Status StructBuilder::AppendArraySlice(const Array& array, int64_t offset, int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   for (size_t c = 0; c < fields_.size(); ++c) {
     QUIRE_RETURN_NOT_OK(fields_[c]->AppendArraySlice(*array.child(int(c)),
                                                      array.offset() + offset, length));
@@ -740,6 +746,7 @@ Status DictionaryBuilder::AppendNulls(int64_t count) {
 }
 
 Status DictionaryBuilder::AppendArraySlice(const Array& array, int64_t offset, int64_t length) {
+  if (length == 0) return Status::OK();  // a 0-length array may lack buffers
   if (array.type_id() != TypeId::kDictionary) {
     for (int64_t i = 0; i < length; ++i) QUIRE_RETURN_NOT_OK(AppendFrom(array, offset + i));
     return Status::OK();
