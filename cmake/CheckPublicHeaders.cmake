@@ -1,0 +1,21 @@
+# Fails if a public header (not *_internal.h) includes a third-party header other
+# than fmt: public headers expose no curl, simdjson, zstd or thrift types (STYLE.md).
+file(GLOB_RECURSE headers "${ROOT}/quire/*.h")
+set(bad "")
+foreach(h IN LISTS headers)
+  if(h MATCHES "_internal\\.h$" OR h MATCHES "/testing/")
+    continue()
+  endif()
+  file(STRINGS "${h}" includes REGEX "^#include <")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^#include <([^>]+)>.*" "\\1" inc "${line}")
+    # Standard headers have no extension; fmt is allowed; the rest is not.
+    if(inc MATCHES "\\." AND NOT inc MATCHES "^fmt/")
+      list(APPEND bad "${h}: ${inc}")
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "public headers include third-party headers:\n${bad}")
+endif()
+message(STATUS "public headers include only the standard library and fmt")
