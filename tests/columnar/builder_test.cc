@@ -354,3 +354,32 @@ TEST(DecimalTest, RendersAndParsesAtTheEdges) {
 
 }  // namespace
 }  // namespace quire::columnar
+
+namespace quire::columnar {
+namespace {
+
+// Arrow lets buffers whose required size is 0 be absent: a 0-length array, a binary
+// array of empty values without a data buffer, a fixed_size_binary(0) array
+// without values. Found by the array fuzzer; builders must not dereference them.
+TEST(ConcatenateTest, AcceptsLegalLayoutsWithAbsentBuffers) {
+  auto offsets = Buffer::Copy(std::string_view("\0\0\0\0\0\0\0\0\0\0\0\0", 12)).ValueOrDie();
+  auto empty_strings = Array::Make(utf8(), 2, {nullptr, offsets, nullptr});
+  ASSERT_OK(empty_strings->ValidateFull());
+  ASSERT_OK_AND_ASSIGN(auto joined, Concatenate({empty_strings, empty_strings}));
+  EXPECT_EQ(joined->length(), 4);
+  EXPECT_EQ(GetBytes(*joined, 3), "");
+
+  auto zero_width = Array::Make(fixed_size_binary(0), 3, {nullptr, nullptr});
+  ASSERT_OK(zero_width->ValidateFull());
+  ASSERT_OK_AND_ASSIGN(auto joined_fsb, Concatenate({zero_width, zero_width}));
+  EXPECT_EQ(joined_fsb->length(), 6);
+  EXPECT_TRUE(joined_fsb->Slice(0, 3)->Equals(*zero_width));
+
+  auto no_buffers = Array::Make(boolean(), 0, {nullptr, nullptr});
+  ASSERT_OK(no_buffers->ValidateFull());
+  ASSERT_OK_AND_ASSIGN(auto joined_bool, Concatenate({no_buffers, no_buffers}));
+  EXPECT_EQ(joined_bool->length(), 0);
+}
+
+}  // namespace
+}  // namespace quire::columnar

@@ -140,6 +140,7 @@ bool Array::ValueEquals(int64_t i, const Array& other, int64_t j) const {
     case TypeId::kLargeString:
     case TypeId::kBinaryView:
     case TypeId::kStringView:
+    case TypeId::kFixedSizeBinary:
       return GetBytes(*this, i) == GetBytes(other, j);
     case TypeId::kList:
     case TypeId::kMap:

@@ -191,8 +191,10 @@ Status FixedSizeBinaryBuilder::AppendNulls(int64_t count) {
 Status FixedSizeBinaryBuilder::AppendArraySlice(const Array& array, int64_t offset,
                                                 int64_t length) {
   if (length == 0) return Status::OK();  // a 0-length array may lack buffers
-  QUIRE_RETURN_NOT_OK(values_.Append(
-      array.buffer(1)->data() + (array.offset() + offset) * width_, length * width_));
+  if (width_ > 0) {  // width 0 arrays may have no values buffer
+    QUIRE_RETURN_NOT_OK(values_.Append(
+        array.buffer(1)->data() + (array.offset() + offset) * width_, length * width_));
+  }
   return AppendValidityFrom(array, offset, length);
 }
 
@@ -278,7 +280,9 @@ Status OffsetBinaryBuilder<OffsetT>::AppendArraySlice(const Array& array, int64_
   for (int64_t i = 0; i < length; ++i) {
     offsets_.UnsafeAppendValue(OffsetT(source_offset(i) + delta));
   }
-  QUIRE_RETURN_NOT_OK(data_.Append(array.buffer(2)->data() + first, bytes));
+  if (bytes > 0) {  // all-empty values may come without a data buffer
+    QUIRE_RETURN_NOT_OK(data_.Append(array.buffer(2)->data() + first, bytes));
+  }
   return AppendValidityFrom(array, offset, length);
 }
 
