@@ -83,7 +83,7 @@ std::string FormatValue(const Array& a, int64_t i) {
     case TypeId::kDecimal256:
       return DecimalToString(values + k * t.byte_width(), t.byte_width(), t.scale());
     case TypeId::kDate32: return FormatDate(a.values<int32_t>()[i]);
-    case TypeId::kDate64: return FormatDate(a.values<int64_t>()[i] / 86400000);
+    case TypeId::kDate64: return FormatDate(FloorDiv(a.values<int64_t>()[i], 86400000));
     case TypeId::kTime32: return FormatTimeOfDay(a.values<int32_t>()[i], t.unit());
     case TypeId::kTime64: return FormatTimeOfDay(a.values<int64_t>()[i], t.unit());
     case TypeId::kTimestamp: {

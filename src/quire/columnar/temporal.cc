@@ -5,11 +5,6 @@
 
 namespace quire::columnar {
 
-namespace {
-// Floor division and modulo for possibly negative numerators.
-constexpr int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-constexpr int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
-}  // namespace
 
 // The day <-> date conversion counts in 400-year eras of 146097 days, with years
 // starting on March 1st so that the leap day is the last day of a year.

@@ -11,6 +11,12 @@
 
 namespace quire::columnar {
 
+/// \brief Floor division for a positive divisor, without intermediate overflow
+/// (FloorDiv(-1, 1000) == -1; INT64_MIN works).
+constexpr int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
+/// \brief The matching modulo, in [0, b).
+constexpr int64_t FloorMod(int64_t a, int64_t b) { return a % b < 0 ? a % b + b : a % b; }
+
 /// \brief A proleptic Gregorian date.
 struct CivilDate {
   int64_t year;
