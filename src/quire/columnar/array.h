@@ -84,10 +84,12 @@ class QUIRE_EXPORT Array {
   }
   bool IsNull(int64_t i) const { return !IsValid(i); }
 
-  /// \brief Return a pointer to value 0 of this array (offset applied) in buffer 1.
+  /// \brief Return a pointer to value 0 of this array (offset applied) in buffer 1,
+  /// or nullptr when that buffer is absent (legal when it would hold 0 bytes).
   template <typename T>
   const T* values() const {
-    return buffers_[1]->data_as<T>() + offset_;
+    const BufferPtr& b = buffer(1);
+    return b ? b->data_as<T>() + offset_ : nullptr;
   }
 
   /// \brief Return child `i` of a struct, with this array's offset and length applied.
