@@ -38,7 +38,9 @@ TEST(ArrayTest, SlicedStructAppliesItsOffsetToChildren) {
   auto s = arr->Slice(5, 4);
   for (int64_t i = 0; i < 4; ++i) {
     EXPECT_TRUE(s->ValueEquals(i, *arr, 5 + i));
-    if (s->IsValid(i)) EXPECT_TRUE(s->field(0)->ValueEquals(i, *arr->child(0), 5 + i));
+    if (s->IsValid(i)) {
+      EXPECT_TRUE(s->field(0)->ValueEquals(i, *arr->child(0), 5 + i));
+    }
   }
   EXPECT_EQ(s->field(1)->length(), 4);
 }

@@ -48,6 +48,9 @@ TEST(RecordBatchTest, SliceSelectAndStructRoundTrip) {
   EXPECT_TRUE(back->Equals(*slice));
   EXPECT_EQ(batch->GetColumnByName("name"), batch->column(1));
   EXPECT_EQ(batch->GetColumnByName("nope"), nullptr);
+  ASSERT_OK_AND_ASSIGN(auto with_nulls, MakeArrayOfNulls(struct_(TwoColumns()->fields()), 2));
+  EXPECT_THAT(RecordBatch::FromStructArray(with_nulls),
+              IsError(ErrorCode::kInvalidArgument, HasSubstr("2 null rows")));
 }
 
 TEST(TableTest, FromBatchesChunksColumnsAndSlicesAcrossChunks) {

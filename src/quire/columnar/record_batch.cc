@@ -36,6 +36,10 @@ Result<RecordBatchPtr> RecordBatch::FromStructArray(const ArrayPtr& array) {
     return Status::Invalid("a record batch comes from a struct array, not {}",
                            array->type()->ToString());
   }
+  if (array->null_count() != 0) {
+    return Status::Invalid("a struct array with {} null rows cannot become a record batch",
+                           array->null_count());
+  }
   ArrayVector columns;
   for (int i = 0; i < array->num_children(); ++i) columns.push_back(array->field(i));
   return Make(columnar::schema(array->type()->fields()), array->length(), std::move(columns));

@@ -25,7 +25,7 @@ class QUIRE_EXPORT RecordBatch {
   /// \return kInvalidArgument naming the first column that does not fit.
   static Result<RecordBatchPtr> Make(SchemaPtr schema, int64_t num_rows, ArrayVector columns);
   /// \brief Make a batch from a struct array (one column per struct field).
-  /// The struct's own nulls are dropped, as in Arrow's C Data convention for batches.
+  /// \return kInvalidArgument if the struct itself has null rows (a batch has none).
   static Result<RecordBatchPtr> FromStructArray(const ArrayPtr& array);
 
   const SchemaPtr& schema() const { return schema_; }
