@@ -207,6 +207,7 @@ class Validator {
   }
 
   Status ValidateViews() {
+    if (a_.length() == 0) return Status::OK();  // the views buffer may be absent
     const ViewSlot* views = a_.buffer(1)->data_as<ViewSlot>() + a_.offset();
     const int64_t num_data = a_.num_buffers() - 2;
     for (int64_t i = 0; i < a_.length(); ++i) {
