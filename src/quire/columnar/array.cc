@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "quire/columnar/array_internal.h"
 #include "quire/columnar/builder.h"
 #include "quire/util/macros.h"
 

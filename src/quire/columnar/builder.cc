@@ -1,5 +1,6 @@
 /// \file quire/columnar/builder.cc
 #include "quire/columnar/builder.h"
+#include "quire/columnar/array_internal.h"
 
 #include <algorithm>
 #include <limits>
@@ -7,10 +8,6 @@
 #include "quire/columnar/decimal.h"
 
 namespace quire::columnar {
-
-namespace internal {
-int64_t DictionaryIndex(const Array& array, int64_t i);
-}  // namespace internal
 
 // --- ArrayBuilder ----------------------------------------------------------
 

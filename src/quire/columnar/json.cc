@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "quire/columnar/array.h"
+#include "quire/columnar/array_internal.h"
 #include "quire/columnar/builder.h"
 #include "quire/columnar/decimal.h"
 #include "quire/columnar/record_batch.h"
@@ -191,20 +192,6 @@ int ScanUtf8(const uint8_t* p, size_t available) {
 }
 
 // --- Values -----------------------------------------------------------------
-
-int64_t DictionaryIndexAt(const Array& array, int64_t i) {
-  switch (array.type()->index_type()->id()) {
-    case TypeId::kInt8: return PrimitiveView<int8_t>(array).Value(i);
-    case TypeId::kInt16: return PrimitiveView<int16_t>(array).Value(i);
-    case TypeId::kInt32: return PrimitiveView<int32_t>(array).Value(i);
-    case TypeId::kInt64: return PrimitiveView<int64_t>(array).Value(i);
-    case TypeId::kUInt8: return PrimitiveView<uint8_t>(array).Value(i);
-    case TypeId::kUInt16: return PrimitiveView<uint16_t>(array).Value(i);
-    case TypeId::kUInt32: return PrimitiveView<uint32_t>(array).Value(i);
-    case TypeId::kUInt64: return int64_t(PrimitiveView<uint64_t>(array).Value(i));
-    default: QUIRE_DCHECK(false); return 0;
-  }
-}
 
 template <typename T>
 T ValueAt(const Array& array, int64_t i) {
@@ -497,7 +484,7 @@ void AppendJsonValue(const Array& array, int64_t i, std::string* out,
     case TypeId::kDictionary:
       // The field describes the dictionary column, so its extension metadata
       // applies to the decoded values.
-      AppendJsonValue(*array.dictionary(), DictionaryIndexAt(array, i), out, field);
+      AppendJsonValue(*array.dictionary(), internal::DictionaryIndex(array, i), out, field);
       return;
   }
   QUIRE_DCHECK(false);

@@ -1,5 +1,6 @@
 /// \file quire/columnar/pretty_print.cc
 #include "quire/columnar/pretty_print.h"
+#include "quire/columnar/array_internal.h"
 
 #include <algorithm>
 
@@ -11,10 +12,6 @@
 #include "quire/util/float16.h"
 
 namespace quire::columnar {
-
-namespace internal {
-int64_t DictionaryIndex(const Array& array, int64_t i);
-}  // namespace internal
 
 namespace {
 

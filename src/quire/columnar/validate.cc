@@ -4,15 +4,12 @@
 #include <limits>
 
 #include "quire/columnar/array.h"
+#include "quire/columnar/array_internal.h"
 #include "quire/columnar/decimal.h"
 #include "quire/util/macros.h"
 #include "quire/util/utf8.h"
 
 namespace quire::columnar {
-
-namespace internal {
-int64_t DictionaryIndex(const Array& array, int64_t i);
-}  // namespace internal
 
 namespace {
 
