@@ -123,6 +123,21 @@ bool ListValuesEqual(const Array& a, int64_t i, const Array& b, int64_t j) {
 
 namespace internal {
 int64_t DictionaryIndex(const Array& array, int64_t i) { return IndexAt(array, i); }
+
+int LayoutBufferCount(TypeId id) {
+  switch (id) {
+    case TypeId::kNull: return 0;
+    case TypeId::kStruct:
+    case TypeId::kFixedSizeList: return 1;
+    case TypeId::kBinary:
+    case TypeId::kString:
+    case TypeId::kLargeBinary:
+    case TypeId::kLargeString: return 3;
+    case TypeId::kBinaryView:
+    case TypeId::kStringView: return -1;
+    default: return 2;
+  }
+}
 }  // namespace internal
 
 bool Array::ValueEquals(int64_t i, const Array& other, int64_t j) const {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "quire/columnar/array.h"
+#include "quire/columnar/array_internal.h"
 #include "quire/columnar/buffer.h"
 #include "quire/columnar/record_batch.h"
 #include "quire/columnar/type.h"
@@ -38,24 +39,6 @@ bool IsView(TypeId id) { return id == TypeId::kBinaryView || id == TypeId::kStri
 bool IsOffsetBinary(TypeId id) {
   return id == TypeId::kBinary || id == TypeId::kString || id == TypeId::kLargeBinary ||
          id == TypeId::kLargeString;
-}
-
-// Number of buffers in the C struct of each layout (Arrow Columnar Format, "Buffer
-// Listing for Each Layout"; C Data Interface, "Binary view arrays" for the extra
-// variadic sizes buffer). -1 for views: 3 or more.
-int64_t CBufferCount(TypeId id) {
-  switch (id) {
-    case TypeId::kNull: return 0;
-    case TypeId::kStruct:
-    case TypeId::kFixedSizeList: return 1;
-    case TypeId::kBinary:
-    case TypeId::kString:
-    case TypeId::kLargeBinary:
-    case TypeId::kLargeString: return 3;
-    case TypeId::kBinaryView:
-    case TypeId::kStringView: return -1;
-    default: return 2;
-  }
 }
 
 // Children in the C struct: the value field of lists, the entries of a map, the
@@ -327,7 +310,7 @@ Status ExportArrayNode(const ArrayPtr& array, ArrowArray* out) {
   // quire keeps [validity, views, data...] for views; the C struct appends the sizes
   // of the data buffers as a final int64 buffer.
   const int64_t quire_buffers =
-      IsView(id) ? std::max(array->num_buffers(), 2) : CBufferCount(id);
+      IsView(id) ? std::max(array->num_buffers(), 2) : internal::LayoutBufferCount(id);
   node->buffers.assign(size_t(quire_buffers), nullptr);
   for (int64_t i = 0; i < quire_buffers; ++i) {
     const BufferPtr& b = array->buffer(size_t(i));
@@ -846,7 +829,7 @@ class ArrayImporter {
       return node.Error(fmt::format("null_count {} is outside [-1, length {}]",
                                     c.null_count, c.length));
     }
-    const int64_t want_buffers = CBufferCount(type.id());
+    const int64_t want_buffers = internal::LayoutBufferCount(type.id());
     if (want_buffers >= 0 ? c.n_buffers != want_buffers : c.n_buffers < 3) {
       return node.Error(fmt::format(
           "n_buffers is {}, expected {}", c.n_buffers,

@@ -13,22 +13,6 @@ namespace quire::columnar {
 
 namespace {
 
-// Buffers in the Arrow layout of each type; -1 for "two or more" (views).
-int ExpectedBuffers(TypeId id) {
-  switch (id) {
-    case TypeId::kNull: return 0;
-    case TypeId::kStruct:
-    case TypeId::kFixedSizeList: return 1;
-    case TypeId::kBinary:
-    case TypeId::kString:
-    case TypeId::kLargeBinary:
-    case TypeId::kLargeString: return 3;
-    case TypeId::kBinaryView:
-    case TypeId::kStringView: return -1;
-    default: return 2;
-  }
-}
-
 bool IsLarge(TypeId id) {
   return id == TypeId::kLargeBinary || id == TypeId::kLargeString || id == TypeId::kLargeList;
 }
@@ -45,7 +29,7 @@ class Validator {
     if (a_.offset() > std::numeric_limits<int64_t>::max() - a_.length()) {
       return Status::Corrupt("offset {} + length {} overflows", a_.offset(), a_.length());
     }
-    const int want = ExpectedBuffers(id);
+    const int want = internal::LayoutBufferCount(id);
     if (want >= 0 ? a_.num_buffers() != want : a_.num_buffers() < 2) {
       return Status::Corrupt("{} array has {} buffers, expected {}", a_.type()->ToString(),
                              a_.num_buffers(), want >= 0 ? std::to_string(want) : "2 or more");
