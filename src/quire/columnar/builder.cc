@@ -262,21 +262,14 @@ template <typename OffsetT>
 Status OffsetBinaryBuilder<OffsetT>::AppendArraySlice(const Array& array, int64_t offset,
                                                       int64_t length) {
   if (length == 0) return Status::OK();  // a 0-length array may lack buffers
-  // Source offsets may be 32- or 64-bit: binary and large_binary share the layout.
-  auto source_offset = [&](int64_t i) -> int64_t {
-    const int64_t k = array.offset() + offset + i;
-    return array.type_id() == TypeId::kLargeBinary || array.type_id() == TypeId::kLargeString
-               ? array.buffer(1)->data_as<int64_t>()[k]
-               : array.buffer(1)->data_as<int32_t>()[k];
-  };
-  const int64_t first = source_offset(0);
-  const int64_t bytes = source_offset(length) - first;
+  // The source has this builder's type (AppendArray checks), so its offsets are OffsetT.
+  const OffsetT* src = array.buffer(1)->data_as<OffsetT>() + array.offset() + offset;
+  const int64_t first = src[0];
+  const int64_t bytes = int64_t(src[length]) - first;
   QUIRE_RETURN_NOT_OK(CheckDataSize(bytes));
   QUIRE_RETURN_NOT_OK(Reserve(length));
-  const int64_t delta = data_.length() - first;
-  for (int64_t i = 0; i < length; ++i) {
-    offsets_.UnsafeAppendValue(OffsetT(source_offset(i) + delta));
-  }
+  const OffsetT delta = OffsetT(data_.length() - first);
+  for (int64_t i = 0; i < length; ++i) offsets_.UnsafeAppendValue(OffsetT(src[i] + delta));
   if (bytes > 0) {  // all-empty values may come without a data buffer
     QUIRE_RETURN_NOT_OK(data_.Append(array.buffer(2)->data() + first, bytes));
   }
@@ -434,19 +427,13 @@ template <typename OffsetT>
 Status BaseListBuilder<OffsetT>::AppendArraySlice(const Array& array, int64_t offset,
                                                   int64_t length) {
   if (length == 0) return Status::OK();  // a 0-length array may lack buffers
-  auto source_offset = [&](int64_t i) -> int64_t {
-    const int64_t k = array.offset() + offset + i;
-    return array.type_id() == TypeId::kLargeList ? array.buffer(1)->data_as<int64_t>()[k]
-                                                 : array.buffer(1)->data_as<int32_t>()[k];
-  };
-  const int64_t first = source_offset(0);
-  const int64_t count = source_offset(length) - first;
+  const OffsetT* src = array.buffer(1)->data_as<OffsetT>() + array.offset() + offset;
+  const int64_t first = src[0];
+  const int64_t count = int64_t(src[length]) - first;
   QUIRE_RETURN_NOT_OK(CheckChildLength(count));
   QUIRE_RETURN_NOT_OK(Reserve(length));
-  const int64_t delta = values_->length() - first;
-  for (int64_t i = 0; i < length; ++i) {
-    offsets_.UnsafeAppendValue(OffsetT(source_offset(i) + delta));
-  }
+  const OffsetT delta = OffsetT(values_->length() - first);
+  for (int64_t i = 0; i < length; ++i) offsets_.UnsafeAppendValue(OffsetT(src[i] + delta));
   QUIRE_RETURN_NOT_OK(values_->AppendArraySlice(*array.child(0), first, count));
   return AppendValidityFrom(array, offset, length);
 }
