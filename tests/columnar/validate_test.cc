@@ -159,3 +159,23 @@ TEST(ValidateTest, RecordBatchErrorsNameTheColumn) {
 
 }  // namespace
 }  // namespace quire::columnar
+
+namespace quire::columnar {
+namespace {
+
+// Without nulls, strings are checked in one pass over the data plus a check that
+// each value starts on a character boundary; both ways must agree.
+TEST(ValidateTest, Utf8SplitInsideACharacterIsInvalidEvenIfTheWholeDataIsValid) {
+  // "é" is C3 A9; cut between its bytes: "a\xC3" and "\xA9b".
+  auto cut = Array::Make(utf8(), 2, {nullptr, Buf<int32_t>({0, 2, 4}), Str("a\xC3\xA9" "b")});
+  EXPECT_CORRUPT(cut->ValidateFull(), "invalid UTF-8 in string at slot 0");
+  auto whole = Array::Make(utf8(), 2, {nullptr, Buf<int32_t>({0, 3, 4}), Str("a\xC3\xA9" "b")});
+  EXPECT_OK(whole->ValidateFull());
+  auto large = Array::Make(large_utf8(), 2, {nullptr, Buf<int64_t>({0, 1, 4}), Str("a\xC3\xA9" "b")});
+  EXPECT_OK(large->ValidateFull());
+  auto bad_large = Array::Make(large_utf8(), 1, {nullptr, Buf<int64_t>({0, 2}), Str("\xC3x")});
+  EXPECT_CORRUPT(bad_large->ValidateFull(), "slot 0");
+}
+
+}  // namespace
+}  // namespace quire::columnar

@@ -178,9 +178,28 @@ class Validator {
   }
 
   Status ValidateUtf8() {
+    return IsLarge(a_.type_id()) ? ValidateUtf8Offsets<int64_t>() : ValidateUtf8Offsets<int32_t>();
+  }
+
+  template <typename OffsetT>
+  Status ValidateUtf8Offsets() {
+    if (a_.length() == 0) return Status::OK();
+    const OffsetT* o = a_.buffer(1)->data_as<OffsetT>() + a_.offset();
+    const uint8_t* data = a_.buffer(2) ? a_.buffer(2)->data() : nullptr;
+    if (a_.null_count() == 0) {
+      // Without nulls, one pass over the whole range suffices: valid UTF-8 cut only
+      // where a character starts (never before a continuation byte 10xxxxxx) gives
+      // valid values.
+      const int64_t begin = o[0], end = o[a_.length()];
+      bool ok = util::IsValidUtf8(data + begin, end - begin);
+      for (int64_t i = 1; ok && i < a_.length(); ++i) {
+        ok = o[i] >= end || (data[o[i]] & 0xC0) != 0x80;
+      }
+      if (ok) return Status::OK();
+    }
     for (int64_t i = 0; i < a_.length(); ++i) {
       if (a_.IsNull(i)) continue;
-      if (!util::IsValidUtf8(GetBytes(a_, i))) {
+      if (!util::IsValidUtf8(data + o[i], int64_t(o[i + 1]) - o[i])) {
         return Status::Corrupt("invalid UTF-8 in string at slot {}", i);
       }
     }
