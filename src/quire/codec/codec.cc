@@ -1,0 +1,2 @@
+/// \file quire/codec/codec.cc
+/// \brief Placeholder until the codec layer lands.

@@ -1,0 +1,2 @@
+/// \file quire/parquet/parquet.cc
+/// \brief Placeholder until the parquet layer lands.
