@@ -1,0 +1,8 @@
+#pragma once
+
+/// \file quire/io/type_fwd.h
+/// \brief Forward declarations of the io layer.
+
+namespace quire::io {
+class RandomAccessFile;
+}  // namespace quire::io
