@@ -4,6 +4,10 @@
 /// \brief Subcommands of the `quire` command line; each returns the exit code.
 
 #include <cstdint>
+#include <string>
+#include <vector>
+
+#include "quire/util/status.h"
 
 namespace quire::cli {
 
@@ -19,5 +23,20 @@ enum ExitCode : int {
 
 /// \brief Run the columnar demonstration with a batch of `rows` rows.
 int RunDemo(int64_t rows);
+
+/// \brief Options of `quire cat`.
+struct CatOptions {
+  std::string path;
+  std::vector<std::string> columns;
+  int64_t limit = -1;
+  std::string format = "jsonl";
+  bool verify_crc = false;
+};
+
+/// \brief Print the rows of a Parquet file.
+int RunCat(const CatOptions& options);
+
+/// \brief Map a Status to the documented exit code.
+int ExitCodeFor(const Status& status);
 
 }  // namespace quire::cli

@@ -19,7 +19,20 @@ int main(int argc, char** argv) {
   int64_t rows = 8;
   demo->add_option("--rows", rows, "Rows in the demonstration batch")->check(CLI::Range(1, 1000000));
 
+  quire::cli::CatOptions cat_options;
+  auto* cat = app.add_subcommand("cat", "Print the rows of a Parquet file");
+  cat->add_option("FILE", cat_options.path, "Parquet file")->required();
+  cat->add_option("--columns", cat_options.columns, "Top-level columns to print, in order")
+      ->delimiter(',');
+  cat->add_option("--limit", cat_options.limit, "Print at most this many rows");
+  cat->add_option("--format", cat_options.format,
+                  "jsonl: one canonical JSON array per row (the form of the conformance "
+                  "corpus); table: an aligned text table")
+      ->check(CLI::IsMember({"jsonl", "table"}));
+  cat->add_flag("--verify-crc", cat_options.verify_crc, "Check page CRC-32s");
+
   CLI11_PARSE(app, argc, argv);
   if (demo->parsed()) return quire::cli::RunDemo(rows);
+  if (cat->parsed()) return quire::cli::RunCat(cat_options);
   return 0;
 }

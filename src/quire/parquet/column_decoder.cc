@@ -1,0 +1,522 @@
+/// \file quire/parquet/column_decoder.cc
+#include "quire/parquet/column_decoder.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "quire/columnar/builder.h"
+#include "quire/columnar/decimal.h"
+#include "quire/columnar/temporal.h"
+#include "quire/parquet/encoding_bitpack.h"
+#include "quire/parquet/encoding_delta.h"
+#include "quire/parquet/encoding_plain.h"
+#include "quire/parquet/encoding_rle.h"
+#include "quire/util/bit_util.h"
+#include "quire/util/macros.h"
+#include "quire/util/utf8.h"
+
+namespace quire::parquet {
+
+using columnar::TypeId;
+
+namespace {
+
+// Bytes per value of a fixed-width physical type (BOOLEAN decodes to one byte per
+// value); 0 for BYTE_ARRAY.
+int PhysicalWidth(const ColumnDescriptor& c) {
+  switch (c.physical_type) {
+    case Type::kBoolean: return 1;
+    case Type::kInt32:
+    case Type::kFloat: return 4;
+    case Type::kInt64:
+    case Type::kDouble: return 8;
+    case Type::kInt96: return 12;
+    case Type::kFixedLenByteArray: return c.type_length;
+    case Type::kByteArray: return 0;
+  }
+  return 0;
+}
+
+// Values of one page (or the dictionary) in their physical form.
+struct Physical {
+  int width = 0;
+  std::vector<uint8_t> fixed;
+  std::vector<std::string_view> binary;
+  int64_t size() const { return width ? int64_t(fixed.size()) / width : int64_t(binary.size()); }
+  void Clear() {
+    fixed.clear();
+    binary.clear();
+  }
+};
+
+struct Dictionary {
+  bool present = false;
+  Physical values;
+  columnar::BufferPtr storage;  // backs the byte-array views
+};
+
+Status DecodePlain(std::span<const uint8_t> data, int64_t* pos, int64_t* bit_pos,
+                   const ColumnDescriptor& c, int64_t n, Physical* out) {
+  if (c.physical_type == Type::kBoolean) {
+    std::vector<uint8_t> bits(size_t(util::BytesForBits(n)) + 1);
+    QUIRE_RETURN_NOT_OK(DecodePlainBoolean(data, bit_pos, n, bits.data(), 0));
+    const size_t at = out->fixed.size();
+    out->fixed.resize(at + size_t(n));
+    for (int64_t i = 0; i < n; ++i) out->fixed[at + size_t(i)] = util::GetBit(bits.data(), i);
+    return Status::OK();
+  }
+  if (c.physical_type == Type::kByteArray) {
+    const size_t at = out->binary.size();
+    out->binary.resize(at + size_t(n));
+    return DecodePlainByteArray(data, pos, n, out->binary.data() + at);
+  }
+  const size_t at = out->fixed.size();
+  if (n > int64_t(data.size()) / std::max(1, out->width) + 1) {
+    return Status::Corrupt("PLAIN page of {} bytes cannot hold {} values of {} bytes",
+                           data.size(), n, out->width);
+  }
+  out->fixed.resize(at + size_t(n * out->width));
+  return DecodePlainFixed(data, pos, out->width, n, out->fixed.data() + at);
+}
+
+// Decodes the values of one data page into physical form.
+class ValueDecoder {
+ public:
+  static Result<ValueDecoder> Make(const Page& page, const ColumnDescriptor& c,
+                                   const Dictionary& dict) {
+    ValueDecoder d(page, c, dict);
+    QUIRE_RETURN_NOT_OK(d.Init());
+    return d;
+  }
+
+  Status Decode(int64_t n, Physical* out) {
+    switch (encoding_) {
+      case Encoding::kPlain:
+        return DecodePlain(data_, &pos_, &bit_pos_, c_, n, out);
+      case Encoding::kPlainDictionary:
+      case Encoding::kRleDictionary:
+        return DecodeDictionary(n, out);
+      case Encoding::kRle: {  // booleans
+        const size_t at = out->fixed.size();
+        out->fixed.resize(at + size_t(n));
+        indices_.resize(size_t(n));
+        QUIRE_RETURN_NOT_OK(rle_->Decode(indices_.data(), n));
+        for (int64_t i = 0; i < n; ++i) out->fixed[at + size_t(i)] = uint8_t(indices_[size_t(i)]);
+        return Status::OK();
+      }
+      case Encoding::kDeltaBinaryPacked: {
+        const size_t at = out->fixed.size();
+        out->fixed.resize(at + size_t(n * out->width));
+        if (c_.physical_type == Type::kInt32) {
+          return d32_->Decode(reinterpret_cast<int32_t*>(out->fixed.data() + at), n);
+        }
+        return d64_->Decode(reinterpret_cast<int64_t*>(out->fixed.data() + at), n);
+      }
+      case Encoding::kDeltaLengthByteArray: {
+        const size_t at = out->binary.size();
+        out->binary.resize(at + size_t(n));
+        return dlba_->Decode(out->binary.data() + at, n);
+      }
+      case Encoding::kDeltaByteArray: {
+        std::vector<std::string_view> views(static_cast<size_t>(n));
+        QUIRE_RETURN_NOT_OK(dba_->Decode(views.data(), n));
+        if (c_.physical_type == Type::kByteArray) {
+          // The views live until the next Decode; the caller converts at once.
+          out->binary.insert(out->binary.end(), views.begin(), views.end());
+          return Status::OK();
+        }
+        for (auto v : views) {
+          if (int64_t(v.size()) != out->width) {
+            return Status::Corrupt("DELTA_BYTE_ARRAY value of {} bytes in a "
+                                   "FIXED_LEN_BYTE_ARRAY({}) column", v.size(), out->width);
+          }
+          out->fixed.insert(out->fixed.end(), v.begin(), v.end());
+        }
+        return Status::OK();
+      }
+      case Encoding::kByteStreamSplit: {
+        const size_t at = out->fixed.size();
+        out->fixed.resize(at + size_t(n * out->width));
+        QUIRE_RETURN_NOT_OK(
+            DecodeByteStreamSplit(data_, out->width, bss_pos_, n, out->fixed.data() + at));
+        bss_pos_ += n;
+        return Status::OK();
+      }
+      default:
+        return Status::Unsupported("encoding {}", ToString(encoding_));
+    }
+  }
+
+ private:
+  ValueDecoder(const Page& page, const ColumnDescriptor& c, const Dictionary& dict)
+      : c_(c), dict_(dict), encoding_(page.encoding), data_(page.values) {}
+
+  Status Init() {
+    const Type t = c_.physical_type;
+    switch (encoding_) {
+      case Encoding::kPlain:
+        return Status::OK();
+      case Encoding::kPlainDictionary:
+      case Encoding::kRleDictionary: {
+        if (!dict_.present) return Status::Corrupt("dictionary-encoded page without a dictionary");
+        if (data_.empty()) {
+          // A page of only nulls may carry no index bytes at all.
+          QUIRE_ASSIGN_OR_RETURN(auto rle, RleBitPackedDecoder::Make({}, 0));
+          rle_.emplace(std::move(rle));
+          return Status::OK();
+        }
+        QUIRE_ASSIGN_OR_RETURN(auto rle, RleBitPackedDecoder::Make(data_.subspan(1), data_[0]));
+        rle_.emplace(std::move(rle));
+        return Status::OK();
+      }
+      case Encoding::kRle: {
+        if (t != Type::kBoolean) break;
+        if (data_.size() < 4) return Status::Corrupt("RLE boolean page without its length");
+        uint32_t len;
+        std::memcpy(&len, data_.data(), 4);
+        if (len > data_.size() - 4) {
+          return Status::Corrupt("RLE boolean data of {} bytes runs past the page", len);
+        }
+        QUIRE_ASSIGN_OR_RETURN(auto rle, RleBitPackedDecoder::Make(data_.subspan(4, len), 1));
+        rle_.emplace(std::move(rle));
+        return Status::OK();
+      }
+      case Encoding::kDeltaBinaryPacked:
+        if (t == Type::kInt32) {
+          QUIRE_ASSIGN_OR_RETURN(auto d, DeltaBinaryPackedDecoder<int32_t>::Make(data_));
+          d32_.emplace(std::move(d));
+          return Status::OK();
+        }
+        if (t == Type::kInt64) {
+          QUIRE_ASSIGN_OR_RETURN(auto d, DeltaBinaryPackedDecoder<int64_t>::Make(data_));
+          d64_.emplace(std::move(d));
+          return Status::OK();
+        }
+        break;
+      case Encoding::kDeltaLengthByteArray:
+        if (t != Type::kByteArray) break;
+        {
+          QUIRE_ASSIGN_OR_RETURN(auto d, DeltaLengthByteArrayDecoder::Make(data_));
+          dlba_.emplace(std::move(d));
+        }
+        return Status::OK();
+      case Encoding::kDeltaByteArray:
+        if (t != Type::kByteArray && t != Type::kFixedLenByteArray) break;
+        {
+          QUIRE_ASSIGN_OR_RETURN(auto d, DeltaByteArrayDecoder::Make(data_));
+          dba_.emplace(std::move(d));
+        }
+        return Status::OK();
+      case Encoding::kByteStreamSplit:
+        // Encodings.md: FLOAT, DOUBLE, INT32, INT64 and FIXED_LEN_BYTE_ARRAY.
+        if (t == Type::kBoolean || t == Type::kByteArray || t == Type::kInt96) break;
+        return Status::OK();
+      default:
+        return Status::Unsupported("values in encoding {}", ToString(encoding_));
+    }
+    return Status::Corrupt("encoding {} cannot hold {} values", ToString(encoding_),
+                           ToString(t));
+  }
+
+  Status DecodeDictionary(int64_t n, Physical* out) {
+    indices_.resize(size_t(n));
+    QUIRE_RETURN_NOT_OK(rle_->Decode(indices_.data(), n));
+    const int64_t size = dict_.values.size();
+    for (int64_t i = 0; i < n; ++i) {
+      if (int64_t(indices_[size_t(i)]) >= size) {
+        return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
+                               indices_[size_t(i)], size);
+      }
+    }
+    if (out->width == 0) {
+      for (int64_t i = 0; i < n; ++i) out->binary.push_back(dict_.values.binary[indices_[size_t(i)]]);
+      return Status::OK();
+    }
+    const size_t w = size_t(out->width);
+    const size_t at = out->fixed.size();
+    out->fixed.resize(at + size_t(n) * w);
+    for (int64_t i = 0; i < n; ++i) {
+      std::memcpy(out->fixed.data() + at + size_t(i) * w,
+                  dict_.values.fixed.data() + indices_[size_t(i)] * w, w);
+    }
+    return Status::OK();
+  }
+
+  const ColumnDescriptor& c_;
+  const Dictionary& dict_;
+  Encoding encoding_;
+  std::span<const uint8_t> data_;
+  int64_t pos_ = 0;
+  int64_t bit_pos_ = 0;
+  int64_t bss_pos_ = 0;
+  std::optional<RleBitPackedDecoder> rle_;
+  std::optional<DeltaBinaryPackedDecoder<int32_t>> d32_;
+  std::optional<DeltaBinaryPackedDecoder<int64_t>> d64_;
+  std::optional<DeltaLengthByteArrayDecoder> dlba_;
+  std::optional<DeltaByteArrayDecoder> dba_;
+  std::vector<uint32_t> indices_;
+};
+
+Status DecodeLevels(std::span<const uint8_t> data, Encoding encoding, int16_t max_level,
+                    int64_t n, int16_t* out, const char* what) {
+  const int bw = BitWidthOf(uint64_t(max_level));
+  std::vector<uint32_t> tmp(size_t(std::min<int64_t>(n, 4096)));
+  if (encoding == Encoding::kRle) {
+    QUIRE_ASSIGN_OR_RETURN(auto dec, RleBitPackedDecoder::Make(data, bw));
+    for (int64_t done = 0; done < n;) {
+      const int64_t m = std::min<int64_t>(n - done, int64_t(tmp.size()));
+      Status st = dec.Decode(tmp.data(), m);
+      if (!st.ok()) return st.WithContext(fmt::format("{} levels", what));
+      for (int64_t k = 0; k < m; ++k) {
+        if (tmp[size_t(k)] > uint32_t(max_level)) {
+          return Status::Corrupt("{} level {} exceeds the column's maximum {}", what,
+                                 tmp[size_t(k)], max_level);
+        }
+        out[done + k] = int16_t(tmp[size_t(k)]);
+      }
+      done += m;
+    }
+    return Status::OK();
+  }
+  // Deprecated BIT_PACKED levels: packed from the most significant bit of each byte.
+  if (PackedBytes(n, bw) > int64_t(data.size())) {
+    return Status::Corrupt("BIT_PACKED {} levels are cut off", what);
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t v = 0;
+    for (int b = 0; b < bw; ++b) {
+      const int64_t bit = i * bw + b;
+      v = (v << 1) | ((data[size_t(bit >> 3)] >> (7 - (bit & 7))) & 1);
+    }
+    if (v > uint32_t(max_level)) {
+      return Status::Corrupt("{} level {} exceeds the column's maximum {}", what, v, max_level);
+    }
+    out[i] = int16_t(v);
+  }
+  return Status::OK();
+}
+
+// Big-endian two's complement of any length (BYTE_ARRAY / FLBA decimals) into the
+// little-endian `width` bytes of decimal128/256.
+Status DecimalFromBigEndian(std::string_view be, int width, uint8_t* out) {
+  const bool negative = !be.empty() && (uint8_t(be[0]) & 0x80);
+  std::memset(out, negative ? 0xFF : 0x00, size_t(width));
+  const size_t n = be.size();
+  for (size_t k = 0; k < n; ++k) {
+    const uint8_t byte = uint8_t(be[n - 1 - k]);
+    if (k < size_t(width)) {
+      out[k] = byte;
+    } else if (byte != (negative ? 0xFF : 0x00)) {
+      return Status::Corrupt("DECIMAL value of {} bytes does not fit {} bytes", n, width);
+    }
+  }
+  return Status::OK();
+}
+
+template <typename T>
+T Load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+Status Int96ToTimestamp(const uint8_t* p, columnar::TimeUnit unit, int64_t* out) {
+  // INT96 timestamps (Impala): nanoseconds of the day, then the Julian day number.
+  const int64_t nanos = Load<int64_t>(p);
+  const int64_t julian = Load<int32_t>(p + 8);
+  constexpr int64_t kJulianEpoch = 2440588;  // 1970-01-01
+  const int64_t per_second = columnar::TicksPerSecond(unit);
+  const __int128 ticks = __int128(julian - kJulianEpoch) * 86400 * per_second +
+                         columnar::FloorDiv(nanos, 1000000000 / per_second);
+  if (ticks > __int128(INT64_MAX) || ticks < __int128(INT64_MIN)) {
+    return Status::Unsupported("INT96 timestamp (Julian day {}) is outside the range of "
+                               "timestamp[{}]", julian, columnar::TimeUnitName(unit));
+  }
+  *out = int64_t(ticks);
+  return Status::OK();
+}
+
+template <typename Builder, typename Out, typename In>
+Status AppendCast(const Physical& p, columnar::ArrayBuilder* b) {
+  auto& builder = static_cast<Builder&>(*b);
+  const int64_t n = p.size();
+  QUIRE_RETURN_NOT_OK(builder.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) builder.UnsafeAppend(Out(Load<In>(p.fixed.data() + i * sizeof(In))));
+  return Status::OK();
+}
+
+Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::ArrayBuilder* b) {
+  using namespace columnar;  // NOLINT
+  const DataType& t = *b->type();
+  const int64_t n = p.size();
+  const Type phys = c.physical_type;
+  switch (t.id()) {
+    case TypeId::kNull:
+      return b->AppendNulls(n);
+    case TypeId::kBool:
+      return static_cast<BooleanBuilder*>(b)->AppendValues(p.fixed.data(), n);
+    case TypeId::kInt8: return AppendCast<Int8Builder, int8_t, int32_t>(p, b);
+    case TypeId::kInt16: return AppendCast<Int16Builder, int16_t, int32_t>(p, b);
+    case TypeId::kUInt8: return AppendCast<UInt8Builder, uint8_t, int32_t>(p, b);
+    case TypeId::kUInt16: return AppendCast<UInt16Builder, uint16_t, int32_t>(p, b);
+    // Same-width types: the builder class matches the value type exactly.
+    case TypeId::kInt32:
+    case TypeId::kDate32:
+    case TypeId::kTime32:
+      return static_cast<Int32Builder*>(b)->AppendValues(
+          reinterpret_cast<const int32_t*>(p.fixed.data()), n);
+    case TypeId::kUInt32:
+      return static_cast<UInt32Builder*>(b)->AppendValues(
+          reinterpret_cast<const uint32_t*>(p.fixed.data()), n);
+    case TypeId::kFloat32:
+      return static_cast<FloatBuilder*>(b)->AppendValues(
+          reinterpret_cast<const float*>(p.fixed.data()), n);
+    case TypeId::kInt64:
+    case TypeId::kTime64:
+    case TypeId::kDuration:
+      return static_cast<Int64Builder*>(b)->AppendValues(
+          reinterpret_cast<const int64_t*>(p.fixed.data()), n);
+    case TypeId::kUInt64:
+      return static_cast<UInt64Builder*>(b)->AppendValues(
+          reinterpret_cast<const uint64_t*>(p.fixed.data()), n);
+    case TypeId::kFloat64:
+      return static_cast<DoubleBuilder*>(b)->AppendValues(
+          reinterpret_cast<const double*>(p.fixed.data()), n);
+    case TypeId::kTimestamp: {
+      if (phys != Type::kInt96) {
+        return static_cast<Int64Builder*>(b)->AppendValues(
+            reinterpret_cast<const int64_t*>(p.fixed.data()), n);
+      }
+      auto& ts = static_cast<Int64Builder&>(*b);
+      QUIRE_RETURN_NOT_OK(ts.Reserve(n));
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t v;
+        QUIRE_RETURN_NOT_OK(Int96ToTimestamp(p.fixed.data() + i * 12, t.unit(), &v));
+        ts.UnsafeAppend(v);
+      }
+      return Status::OK();
+    }
+    case TypeId::kFloat16:
+      return static_cast<HalfFloatBuilder*>(b)->AppendValues(
+          reinterpret_cast<const uint16_t*>(p.fixed.data()), n);
+    case TypeId::kIntervalMonthDayNano: {
+      // Parquet INTERVAL: three little-endian uint32: months, days, milliseconds.
+      auto& ib = static_cast<MonthDayNanoBuilder&>(*b);
+      QUIRE_RETURN_NOT_OK(ib.Reserve(n));
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t* v = p.fixed.data() + i * 12;
+        ib.UnsafeAppend({int32_t(Load<uint32_t>(v)), int32_t(Load<uint32_t>(v + 4)),
+                         int64_t(Load<uint32_t>(v + 8)) * 1000000});
+      }
+      return Status::OK();
+    }
+    case TypeId::kDecimal128:
+    case TypeId::kDecimal256: {
+      auto& db = static_cast<FixedSizeBinaryBuilder&>(*b);
+      const int w = t.byte_width();
+      uint8_t buf[32];
+      QUIRE_RETURN_NOT_OK(db.Reserve(n));
+      for (int64_t i = 0; i < n; ++i) {
+        if (phys == Type::kInt32) {
+          DecimalFromInt128(Load<int32_t>(p.fixed.data() + i * 4), w, buf);
+        } else if (phys == Type::kInt64) {
+          DecimalFromInt128(Load<int64_t>(p.fixed.data() + i * 8), w, buf);
+        } else {
+          const std::string_view be =
+              phys == Type::kByteArray
+                  ? p.binary[size_t(i)]
+                  : std::string_view(reinterpret_cast<const char*>(p.fixed.data()) + i * p.width,
+                                     size_t(p.width));
+          QUIRE_RETURN_NOT_OK(DecimalFromBigEndian(be, w, buf));
+        }
+        QUIRE_RETURN_NOT_OK(db.Append({reinterpret_cast<const char*>(buf), size_t(w)}));
+      }
+      return Status::OK();
+    }
+    case TypeId::kString:
+      for (int64_t i = 0; i < n; ++i) {
+        if (!util::IsValidUtf8(p.binary[size_t(i)])) {
+          return Status::Corrupt("string value {} of the page is not valid UTF-8", i);
+        }
+      }
+      [[fallthrough]];
+    case TypeId::kBinary:
+      return static_cast<BinaryBuilder*>(b)->AppendValues(p.binary);
+    case TypeId::kFixedSizeBinary: {
+      auto& fb = static_cast<FixedSizeBinaryBuilder&>(*b);
+      QUIRE_RETURN_NOT_OK(fb.Reserve(n));
+      for (int64_t i = 0; i < n; ++i) {
+        QUIRE_RETURN_NOT_OK(fb.Append(
+            {reinterpret_cast<const char*>(p.fixed.data()) + i * p.width, size_t(p.width)}));
+      }
+      return Status::OK();
+    }
+    default:
+      return Status::Unsupported("reading {} into {}", ToString(phys), t.ToString());
+  }
+}
+
+}  // namespace
+
+Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescriptor& c,
+                                          const columnar::TypePtr& type,
+                                          columnar::MemoryPool* pool) {
+  ColumnChunkData out;
+  QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(type, pool));
+  Dictionary dict;
+  Physical physical;
+  physical.width = PhysicalWidth(c);
+  dict.values.width = physical.width;
+  while (true) {
+    QUIRE_ASSIGN_OR_RETURN(auto page, pages.Next());
+    if (!page) break;
+    const std::string where = fmt::format("column '{}'", c.dotted_path());
+    if (page->type == PageType::kDictionaryPage) {
+      if (dict.present) return Status::Corrupt("{}: a second dictionary page", where);
+      if (page->encoding != Encoding::kPlain && page->encoding != Encoding::kPlainDictionary) {
+        return Status::Unsupported("{}: dictionary page in encoding {}", where,
+                                   ToString(page->encoding));
+      }
+      int64_t pos = 0, bit_pos = 0;
+      QUIRE_RETURN_NOT_OK(DecodePlain(page->values, &pos, &bit_pos, c, page->num_values,
+                                      &dict.values)
+                              .WithContext(where + " dictionary page"));
+      dict.storage = page->storage;
+      dict.present = true;
+      continue;
+    }
+    const int64_t n = page->num_values;
+    const size_t base = size_t(out.num_entries);
+    if (c.max_rep_level > 0) {
+      out.rep_levels.resize(base + size_t(n));
+      QUIRE_RETURN_NOT_OK(DecodeLevels(page->rep_levels, page->level_encoding, c.max_rep_level,
+                                       n, out.rep_levels.data() + base, "repetition")
+                              .WithContext(where));
+    }
+    int64_t present = n;
+    if (c.max_def_level > 0) {
+      out.def_levels.resize(base + size_t(n));
+      QUIRE_RETURN_NOT_OK(DecodeLevels(page->def_levels, page->level_encoding, c.max_def_level,
+                                       n, out.def_levels.data() + base, "definition")
+                              .WithContext(where));
+      present = std::count(out.def_levels.begin() + int64_t(base), out.def_levels.end(),
+                           c.max_def_level);
+    }
+    out.num_entries += n;
+    physical.Clear();
+    auto decoder = ValueDecoder::Make(*page, c, dict);
+    if (!decoder.ok()) return decoder.status().WithContext(where);
+    QUIRE_RETURN_NOT_OK(decoder->Decode(present, &physical).WithContext(where));
+    QUIRE_RETURN_NOT_OK(AppendPhysical(physical, c, builder.get()).WithContext(where));
+  }
+  if (c.max_rep_level > 0 && out.num_entries > 0 && out.rep_levels[0] != 0) {
+    return Status::Corrupt("column '{}': the first repetition level is {}, not 0 (a column "
+                           "chunk starts a new record)", c.dotted_path(), out.rep_levels[0]);
+  }
+  QUIRE_ASSIGN_OR_RETURN(out.values, builder->Finish());
+  return out;
+}
+
+}  // namespace quire::parquet

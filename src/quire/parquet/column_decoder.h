@@ -1,0 +1,37 @@
+#pragma once
+
+/// \file quire/parquet/column_decoder.h
+/// \brief Decoding one column chunk into its levels and its non-null values.
+
+#include <cstdint>
+#include <vector>
+
+#include "quire/columnar/array.h"
+#include "quire/parquet/page_reader.h"
+#include "quire/parquet/schema.h"
+#include "quire/util/result.h"
+#include "quire/util/visibility.h"
+
+namespace quire::parquet {
+
+/// \brief Every level entry and value of a column chunk.
+struct ColumnChunkData {
+  /// One entry per value slot written by the writer (Dremel levels); empty when the
+  /// column's maximum level is 0.
+  std::vector<int16_t> def_levels;
+  std::vector<int16_t> rep_levels;
+  int64_t num_entries = 0;
+  /// The values of the entries whose definition level is the maximum, in order, as
+  /// an Arrow array of the column's Arrow type without nulls.
+  columnar::ArrayPtr values;
+};
+
+/// \brief Decode all pages of `pages` into levels and values of `type`.
+/// \return kCorrupt for malformed pages or levels, kUnsupported for encodings quire
+/// does not read (naming the column).
+QUIRE_EXPORT Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages,
+                                                       const ColumnDescriptor& column,
+                                                       const columnar::TypePtr& type,
+                                                       columnar::MemoryPool* pool);
+
+}  // namespace quire::parquet

@@ -1,0 +1,252 @@
+/// \file quire/parquet/file_reader.cc
+#include "quire/parquet/file_reader.h"
+
+#include <algorithm>
+
+#include "quire/parquet/assembly.h"
+#include "quire/parquet/column_decoder.h"
+#include "quire/parquet/footer.h"
+#include "quire/parquet/page_reader.h"
+#include "quire/util/macros.h"
+
+namespace quire::parquet {
+
+using columnar::RecordBatchPtr;
+
+Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<io::RandomAccessFile> file,
+                                                     const ArrowSchemaOptions& arrow) {
+  const std::string path = file->path();
+  auto with_path = [&](const Status& st) { return st.WithContext(path); };
+  QUIRE_ASSIGN_OR_RETURN(int64_t size, file->Size());
+  if (size < kMinFileSize) {
+    return Status::Corrupt("{}: {} bytes is too small for a Parquet file", path, size);
+  }
+  // One speculative read of the tail; a second only if the footer is longer.
+  const int64_t tail_size = std::min(size, kFooterSpeculativeReadSize);
+  QUIRE_ASSIGN_OR_RETURN(auto tail, file->ReadAt(size - tail_size, tail_size));
+  const uint8_t* t = tail->data();
+  std::span<const uint8_t> head;
+  if (tail_size == size) head = {t, 4};
+  auto location = LocateFooter({t + tail_size - kFooterTailSize, size_t(kFooterTailSize)}, size, head);
+  if (!location.ok()) return with_path(location.status());
+  columnar::BufferPtr footer;
+  const int64_t tail_start = size - tail_size;
+  if (location->metadata_offset >= tail_start) {
+    footer = columnar::Buffer::Slice(tail, location->metadata_offset - tail_start,
+                                     location->metadata_length);
+  } else {
+    QUIRE_ASSIGN_OR_RETURN(footer, file->ReadAt(location->metadata_offset,
+                                                location->metadata_length));
+  }
+  auto metadata = ParseFileMetaData({footer->data(), size_t(footer->size())});
+  if (!metadata.ok()) return with_path(metadata.status());
+  std::unique_ptr<FileReader> r(new FileReader());
+  r->metadata_ = std::make_unique<FileMetaData>(std::move(*metadata));
+  r->file_ = std::move(file);
+  r->file_size_ = size;
+  r->arrow_options_ = arrow;
+  auto schema = SchemaDescriptor::Make(r->metadata_->schema);
+  if (!schema.ok()) return with_path(schema.status());
+  r->schema_ = std::move(*schema);
+  auto arrow_schema = ToArrowSchema(r->schema_, *r->metadata_, arrow);
+  if (!arrow_schema.ok()) return with_path(arrow_schema.status());
+  r->arrow_schema_ = std::move(*arrow_schema);
+  // Row groups must describe every leaf column.
+  int64_t rows = 0;
+  for (size_t g = 0; g < r->metadata_->row_groups.size(); ++g) {
+    const RowGroup& rg = r->metadata_->row_groups[g];
+    if (int(rg.columns.size()) != r->schema_.num_columns()) {
+      return Status::Corrupt("{}: row group {} has {} column chunks for {} columns", path, g,
+                             rg.columns.size(), r->schema_.num_columns());
+    }
+    if (rg.num_rows < 0) {
+      return Status::Corrupt("{}: row group {} has {} rows", path, g, rg.num_rows);
+    }
+    rows += rg.num_rows;
+  }
+  // Some writers leave FileMetaData.num_rows at 0 (repeated_no_annotation.parquet):
+  // the row groups are what is read, so they win.
+  r->metadata_->num_rows = rows;
+  return r;
+}
+
+Result<std::vector<int>> FileReader::ResolveColumns(const ReadOptions& options) const {
+  std::vector<int> fields;
+  if (options.columns.empty()) {
+    for (int i = 0; i < arrow_schema_->num_fields(); ++i) fields.push_back(i);
+    return fields;
+  }
+  for (const auto& name : options.columns) {
+    const int i = arrow_schema_->GetFieldIndex(name);
+    if (i < 0) {
+      QUIRE_RETURN_NOT_OK(arrow_schema_->GetField(name).status().WithContext(file_->path()));
+    }
+    fields.push_back(i);
+  }
+  return fields;
+}
+
+namespace {
+
+// Leaf columns under schema node `node`.
+void LeavesUnder(const SchemaDescriptor& s, int node, std::vector<int>* out) {
+  const SchemaNode& n = s.node(node);
+  if (n.is_leaf()) {
+    out->push_back(n.column);
+    return;
+  }
+  for (int c : n.children) LeavesUnder(s, c, out);
+}
+
+}  // namespace
+
+Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int>& fields,
+                                                const ReadOptions& options) const {
+  const std::string& path = file_->path();
+  if (index < 0 || index >= num_row_groups()) {
+    return Status::Invalid("{}: row group {} is outside [0, {})", path, index, num_row_groups());
+  }
+  QUIRE_RETURN_NOT_OK(CheckNotEncrypted(*metadata_).WithContext(path));
+  const RowGroup& rg = metadata_->row_groups[size_t(index)];
+  std::vector<ColumnChunkData> decoded(size_t(schema_.num_columns()));
+  std::vector<const ColumnChunkData*> leaves(size_t(schema_.num_columns()), nullptr);
+  columnar::FieldVector out_fields;
+  columnar::ArrayVector out_columns;
+  for (int f : fields) {
+    const int node = schema_.root().children[size_t(f)];
+    std::vector<int> columns;
+    LeavesUnder(schema_, node, &columns);
+    for (int c : columns) {
+      const ColumnDescriptor& cd = schema_.column(c);
+      const ColumnChunk& chunk = rg.columns[size_t(c)];
+      const std::string where = fmt::format("{}: row group {} column '{}'", path, index,
+                                            cd.dotted_path());
+      if (chunk.file_path) {
+        return Status::Unsupported("{}: column data in another file ('{}')", where,
+                                   *chunk.file_path);
+      }
+      if (!chunk.meta_data) return Status::Corrupt("{}: no column metadata", where);
+      const ColumnMetaData& m = *chunk.meta_data;
+      if (m.type != cd.physical_type) {
+        return Status::Corrupt("{}: chunk type {} differs from the schema's {}", where,
+                               ToString(m.type), ToString(cd.physical_type));
+      }
+      if (rg.num_rows == 0 || m.num_values == 0) {
+        // Nothing to decode; writers leave the offsets of empty chunks at 0.
+        QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
+        QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf_type, 0, options.pool));
+        decoded[size_t(c)] = ColumnChunkData{.values = std::move(empty)};
+        leaves[size_t(c)] = &decoded[size_t(c)];
+        continue;
+      }
+      int64_t start = m.data_page_offset;
+      if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
+          *m.dictionary_page_offset < start) {
+        start = *m.dictionary_page_offset;
+      }
+      if (start < 4 || m.total_compressed_size < 0 ||
+          m.total_compressed_size > file_size_ - start) {
+        return Status::Corrupt("{}: chunk of {} bytes at offset {} is outside the file of {} "
+                               "bytes", where, m.total_compressed_size, start, file_size_);
+      }
+      // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
+      // dictionary page header; read a little past the end, and stop the pages at
+      // the chunk's value count so the padding is never decoded.
+      constexpr int64_t kChunkPadding = 100;
+      const int64_t length = std::min(m.total_compressed_size + kChunkPadding, file_size_ - start);
+      QUIRE_ASSIGN_OR_RETURN(auto bytes, file_->ReadAt(start, length));
+      PageReaderOptions po{.verify_crc = options.verify_crc,
+                           .max_page_bytes = options.max_page_bytes,
+                           .num_values = m.num_values,
+                           .pool = options.pool};
+      auto pages = PageReader::Make(std::move(bytes), cd, m, po);
+      if (!pages.ok()) return pages.status().WithContext(where);
+      QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
+      auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool);
+      if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
+      decoded[size_t(c)] = std::move(*data);
+      leaves[size_t(c)] = &decoded[size_t(c)];
+    }
+    const columnar::FieldPtr& field = arrow_schema_->field(f);
+    auto array = AssembleField(schema_, node, field->type(), leaves, rg.num_rows, options.pool);
+    if (!array.ok()) {
+      return array.status().WithContext(fmt::format("{}: row group {}", path, index));
+    }
+    out_fields.push_back(field);
+    out_columns.push_back(std::move(*array));
+    for (int c : columns) decoded[size_t(c)] = ColumnChunkData{};  // free early
+  }
+  return columnar::RecordBatch::Make(columnar::schema(std::move(out_fields), arrow_schema_->metadata()),
+                                     rg.num_rows, std::move(out_columns));
+}
+
+namespace {
+
+class RowGroupBatchReader final : public columnar::RecordBatchReader {
+ public:
+  RowGroupBatchReader(const FileReader& reader, std::vector<int> fields, std::vector<int> groups,
+                      columnar::SchemaPtr schema, ReadOptions options)
+      : reader_(reader),
+        fields_(std::move(fields)),
+        groups_(std::move(groups)),
+        schema_(std::move(schema)),
+        options_(std::move(options)) {}
+
+  columnar::SchemaPtr schema() const override { return schema_; }
+
+  Result<RecordBatchPtr> Next() override {
+    while (!current_ || offset_ >= current_->num_rows()) {
+      if (next_group_ >= groups_.size()) return RecordBatchPtr();
+      QUIRE_ASSIGN_OR_RETURN(current_,
+                             reader_.ReadRowGroup(groups_[next_group_++], fields_, options_));
+      offset_ = 0;
+      if (current_->num_rows() == 0) continue;
+    }
+    const int64_t n = std::min(options_.batch_rows, current_->num_rows() - offset_);
+    auto batch = current_->Slice(offset_, n);
+    offset_ += n;
+    return batch;
+  }
+
+ private:
+  const FileReader& reader_;
+  std::vector<int> fields_;
+  std::vector<int> groups_;
+  columnar::SchemaPtr schema_;
+  ReadOptions options_;
+  RecordBatchPtr current_;
+  int64_t offset_ = 0;
+  size_t next_group_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
+    const ReadOptions& options) const {
+  if (options.batch_rows <= 0) {
+    return Status::Invalid("batch_rows must be positive, not {}", options.batch_rows);
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto fields, ResolveColumns(options));
+  std::vector<int> groups = options.row_groups;
+  if (groups.empty()) {
+    for (int g = 0; g < num_row_groups(); ++g) groups.push_back(g);
+  }
+  for (int g : groups) {
+    if (g < 0 || g >= num_row_groups()) {
+      return Status::Invalid("{}: row group {} is outside [0, {})", file_->path(), g,
+                             num_row_groups());
+    }
+  }
+  columnar::FieldVector out;
+  for (int f : fields) out.push_back(arrow_schema_->field(f));
+  auto schema = columnar::schema(std::move(out), arrow_schema_->metadata());
+  return std::unique_ptr<columnar::RecordBatchReader>(std::make_unique<RowGroupBatchReader>(
+      *this, std::move(fields), std::move(groups), std::move(schema), options));
+}
+
+Result<columnar::TablePtr> FileReader::ReadTable(const ReadOptions& options) const {
+  QUIRE_ASSIGN_OR_RETURN(auto reader, Read(options));
+  return columnar::Table::FromReader(*reader);
+}
+
+}  // namespace quire::parquet

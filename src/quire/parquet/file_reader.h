@@ -1,0 +1,80 @@
+#pragma once
+
+/// \file quire/parquet/file_reader.h
+/// \brief Reading Parquet files into Arrow record batches.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "quire/columnar/record_batch.h"
+#include "quire/io/random_access_file.h"
+#include "quire/parquet/metadata.h"
+#include "quire/parquet/page_reader.h"
+#include "quire/parquet/schema.h"
+#include "quire/util/result.h"
+#include "quire/util/visibility.h"
+
+namespace quire::parquet {
+
+/// \brief What to read and how.
+struct ReadOptions {
+  /// Top-level columns to read, by name, in the order wanted; empty reads all.
+  std::vector<std::string> columns;
+  /// Row groups to read, in order; empty reads all.
+  std::vector<int> row_groups;
+  /// Rows per batch of Read(); row groups are cut into batches of at most this many.
+  int64_t batch_rows = 64 * 1024;
+  /// Check the CRC-32 of pages that carry one.
+  bool verify_crc = false;
+  /// Largest decompressed page accepted (kResourceExhausted above it).
+  int64_t max_page_bytes = kDefaultMaxPageBytes;
+  ArrowSchemaOptions arrow;
+  columnar::MemoryPool* pool = columnar::default_memory_pool();
+};
+
+/// \brief A Parquet file opened for reading: its metadata, schema and data.
+///
+/// Thread-compatible: one reader per thread, or external synchronisation.
+class QUIRE_EXPORT FileReader {
+ public:
+  /// \brief Open `file`: read and check the footer (at most two reads), build the
+  /// schema. \return kCorrupt for files that are not valid Parquet, kUnsupported
+  /// for encrypted ones, with the file's path in the message.
+  static Result<std::unique_ptr<FileReader>> Open(std::unique_ptr<io::RandomAccessFile> file,
+                                                  const ArrowSchemaOptions& arrow = {});
+
+  const FileMetaData& metadata() const { return *metadata_; }
+  const SchemaDescriptor& schema_descriptor() const { return schema_; }
+  /// \brief The Arrow schema of the whole file.
+  const columnar::SchemaPtr& schema() const { return arrow_schema_; }
+  int num_row_groups() const { return int(metadata_->row_groups.size()); }
+  int64_t num_rows() const { return metadata_->num_rows; }
+  const io::RandomAccessFile& file() const { return *file_; }
+
+  /// \brief Read the chosen top-level fields (indices into schema()) of row group
+  /// `index` as one batch.
+  Result<columnar::RecordBatchPtr> ReadRowGroup(int index, const std::vector<int>& fields,
+                                                const ReadOptions& options = {}) const;
+
+  /// \brief Read the file as a stream of batches; memory is bounded by one row
+  /// group's decoded columns.
+  Result<std::unique_ptr<columnar::RecordBatchReader>> Read(const ReadOptions& options = {}) const;
+
+  /// \brief Read everything asked for into one table.
+  Result<columnar::TablePtr> ReadTable(const ReadOptions& options = {}) const;
+
+ private:
+  FileReader() = default;
+  Result<std::vector<int>> ResolveColumns(const ReadOptions& options) const;
+
+  std::unique_ptr<io::RandomAccessFile> file_;
+  std::unique_ptr<FileMetaData> metadata_;  // stable address: schema_ points into it
+  SchemaDescriptor schema_;
+  columnar::SchemaPtr arrow_schema_;
+  ArrowSchemaOptions arrow_options_;
+  int64_t file_size_ = 0;
+};
+
+}  // namespace quire::parquet

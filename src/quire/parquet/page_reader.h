@@ -1,0 +1,86 @@
+#pragma once
+
+/// \file quire/parquet/page_reader.h
+/// \brief Pages of one column chunk: headers parsed, CRCs checked on request, data
+/// decompressed and split into repetition levels, definition levels and values.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "quire/codec/codec.h"
+#include "quire/columnar/buffer.h"
+#include "quire/parquet/metadata.h"
+#include "quire/parquet/schema.h"
+#include "quire/util/result.h"
+#include "quire/util/visibility.h"
+
+namespace quire::parquet {
+
+/// \brief Default for PageReaderOptions::max_page_bytes.
+inline constexpr int64_t kDefaultMaxPageBytes = int64_t(1) << 30;
+
+/// \brief A decoded-enough page: its kind, counts and the byte ranges to decode.
+struct Page {
+  PageType type = PageType::kDataPage;
+  /// Level entries in a data page (values including nulls); values of a dictionary.
+  int64_t num_values = 0;
+  /// Encoding of the values (data pages) or of the dictionary (dictionary pages).
+  Encoding encoding = Encoding::kPlain;
+  /// Encoding of the level streams: RLE, or the deprecated BIT_PACKED (v1 only).
+  Encoding level_encoding = Encoding::kRle;
+  /// The level streams without their length prefixes; empty when the column has no
+  /// such levels.
+  std::span<const uint8_t> rep_levels;
+  std::span<const uint8_t> def_levels;
+  /// The encoded values.
+  std::span<const uint8_t> values;
+  /// Keeps the decompressed bytes alive as long as the page.
+  columnar::BufferPtr storage;
+};
+
+/// \brief Options of PageReader.
+struct PageReaderOptions {
+  /// Check the CRC-32 of every page that has one (kCorrupt on mismatch).
+  bool verify_crc = false;
+  /// Largest decompressed page accepted (kResourceExhausted above it): bounds what a
+  /// header can make the reader allocate.
+  int64_t max_page_bytes = kDefaultMaxPageBytes;
+  /// Level entries of the chunk (ColumnMetaData.num_values): reading stops there,
+  /// so padding read after the chunk is never taken for pages. -1: read to the end.
+  int64_t num_values = -1;
+  columnar::MemoryPool* pool = columnar::default_memory_pool();
+};
+
+/// \brief Reads the pages of one column chunk held in memory. Not thread-safe.
+class QUIRE_EXPORT PageReader {
+ public:
+  /// \brief Read pages from `chunk`, the bytes of the column chunk from its first
+  /// page (dictionary page when there is one) to its end.
+  static Result<std::unique_ptr<PageReader>> Make(columnar::BufferPtr chunk,
+                                                  const ColumnDescriptor& column,
+                                                  const ColumnMetaData& metadata,
+                                                  const PageReaderOptions& options = {});
+
+  /// \brief Return the next dictionary or data page, or nullopt after the last.
+  /// Index pages and pages of unknown type are skipped.
+  Result<std::optional<Page>> Next();
+
+ private:
+  PageReader(columnar::BufferPtr chunk, const ColumnDescriptor& column,
+             std::unique_ptr<codec::Codec> codec, const PageReaderOptions& options)
+      : chunk_(std::move(chunk)), column_(column), codec_(std::move(codec)), options_(options) {}
+  Result<columnar::BufferPtr> Decompress(std::span<const uint8_t> input, int64_t size);
+  Status SplitV1Levels(Page* page, std::span<const uint8_t> data);
+
+  columnar::BufferPtr chunk_;
+  const ColumnDescriptor& column_;
+  std::unique_ptr<codec::Codec> codec_;
+  PageReaderOptions options_;
+  int64_t pos_ = 0;
+  int64_t values_read_ = 0;
+  int64_t chunk_end_ = 0;
+};
+
+}  // namespace quire::parquet
