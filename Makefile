@@ -48,15 +48,21 @@ bench: setup
 ## write seeds, and run each fuzzer for FUZZ_SECONDS. Crashers land in
 ## build/fuzz/crashers/; copy them to tests/data/fuzz/<target>/ with the fix.
 FUZZ_SECONDS ?= 60
+FUZZERS = array_validate codec_decompress parquet_metadata parquet_reader
 fuzz:
 	@bash scripts/setup.sh --fuzz
 	cmake --preset fuzz >/dev/null
 	cmake --build build/fuzz -j $(JOBS)
 	./build/fuzz/fuzz/make_fuzz_seeds build/fuzz/seeds
-	mkdir -p build/fuzz/corpus/array_validate build/fuzz/crashers
-	./build/fuzz/fuzz/array_validate_fuzzer -max_total_time=$(FUZZ_SECONDS) \
-	  -artifact_prefix=build/fuzz/crashers/ build/fuzz/corpus/array_validate \
-	  build/fuzz/seeds/array_validate tests/data/fuzz/array_validate
+	mkdir -p build/fuzz/seeds/parquet_reader build/fuzz/seeds/parquet_metadata build/fuzz/crashers
+	cp tests/data/parquet/data/*.parquet build/fuzz/seeds/parquet_reader/
+	set -e; for f in $(FUZZERS); do \
+	  mkdir -p build/fuzz/corpus/$$f tests/data/fuzz/$$f; \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	  ./build/fuzz/fuzz/$${f}_fuzzer -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/crashers/$$f- build/fuzz/corpus/$$f \
+	    $$( [ -d build/fuzz/seeds/$$f ] && echo build/fuzz/seeds/$$f ) tests/data/fuzz/$$f; \
+	done
 
 clean:
 	rm -rf build

@@ -462,7 +462,7 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
 
 Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescriptor& c,
                                           const columnar::TypePtr& type,
-                                          columnar::MemoryPool* pool) {
+                                          columnar::MemoryPool* pool, int64_t max_entries) {
   ColumnChunkData out;
   QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(type, pool));
   Dictionary dict;
@@ -488,6 +488,10 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
       continue;
     }
     const int64_t n = page->num_values;
+    if (n > max_entries - out.num_entries) {
+      return Status::ResourceExhausted("{}: more than {} level entries in one column chunk",
+                                       where, max_entries);
+    }
     const size_t base = size_t(out.num_entries);
     if (c.max_rep_level > 0) {
       out.rep_levels.resize(base + size_t(n));

@@ -29,9 +29,8 @@ struct ColumnChunkData {
 /// \brief Decode all pages of `pages` into levels and values of `type`.
 /// \return kCorrupt for malformed pages or levels, kUnsupported for encodings quire
 /// does not read (naming the column).
-QUIRE_EXPORT Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages,
-                                                       const ColumnDescriptor& column,
-                                                       const columnar::TypePtr& type,
-                                                       columnar::MemoryPool* pool);
+QUIRE_EXPORT Result<ColumnChunkData> DecodeColumnChunk(
+    PageReader& pages, const ColumnDescriptor& column, const columnar::TypePtr& type,
+    columnar::MemoryPool* pool, int64_t max_entries = int64_t(1) << 31);
 
 }  // namespace quire::parquet

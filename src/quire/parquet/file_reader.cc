@@ -162,7 +162,8 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
       auto pages = PageReader::Make(std::move(bytes), cd, m, po);
       if (!pages.ok()) return pages.status().WithContext(where);
       QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
-      auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool);
+      auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool,
+                                    options.max_chunk_entries);
       if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
       decoded[size_t(c)] = std::move(*data);
       leaves[size_t(c)] = &decoded[size_t(c)];

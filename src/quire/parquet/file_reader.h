@@ -30,6 +30,8 @@ struct ReadOptions {
   bool verify_crc = false;
   /// Largest decompressed page accepted (kResourceExhausted above it).
   int64_t max_page_bytes = kDefaultMaxPageBytes;
+  /// Largest number of level entries (values and nulls) of one column chunk.
+  int64_t max_chunk_entries = int64_t(1) << 31;
   ArrowSchemaOptions arrow;
   columnar::MemoryPool* pool = columnar::default_memory_pool();
 };

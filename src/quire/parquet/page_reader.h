@@ -50,6 +50,9 @@ struct PageReaderOptions {
   /// Level entries of the chunk (ColumnMetaData.num_values): reading stops there,
   /// so padding read after the chunk is never taken for pages. -1: read to the end.
   int64_t num_values = -1;
+  /// Largest number of level entries decoded from one column chunk
+  /// (kResourceExhausted above it); bounds memory when a page claims many values.
+  int64_t max_chunk_entries = int64_t(1) << 31;
   columnar::MemoryPool* pool = columnar::default_memory_pool();
 };
 
