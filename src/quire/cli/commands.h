@@ -36,6 +36,15 @@ struct CatOptions {
 /// \brief Print the rows of a Parquet file.
 int RunCat(const CatOptions& options);
 
+/// \brief Options of `quire inspect`.
+struct InspectOptions {
+  std::string path;
+  std::string format = "text";
+};
+
+/// \brief Describe a Parquet file: schema, metadata, row groups and column chunks.
+int RunInspect(const InspectOptions& options);
+
 /// \brief Map a Status to the documented exit code.
 int ExitCodeFor(const Status& status);
 

@@ -31,8 +31,28 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"jsonl", "table"}));
   cat->add_flag("--verify-crc", cat_options.verify_crc, "Check page CRC-32s");
 
-  CLI11_PARSE(app, argc, argv);
+  quire::cli::InspectOptions inspect_options;
+  auto* inspect = app.add_subcommand(
+      "inspect", "Describe a Parquet file: schema (Parquet and Arrow), key-value metadata, "
+                 "created_by, and per row group and column chunk the encodings, codec, "
+                 "sizes, statistics, page index and bloom filter");
+  inspect->add_option("FILE", inspect_options.path, "Parquet file")->required();
+  inspect->add_option("--format", inspect_options.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  app.footer(
+      "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "
+      "4 commit conflict, 5 corrupt input.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here too, with code 0; every other parse error is a
+    // usage error (exit code 2), whatever CLI11's own numbering.
+    const int rc = app.exit(e);
+    return rc == 0 ? quire::cli::kExitOk : quire::cli::kExitUsage;
+  }
   if (demo->parsed()) return quire::cli::RunDemo(rows);
   if (cat->parsed()) return quire::cli::RunCat(cat_options);
+  if (inspect->parsed()) return quire::cli::RunInspect(inspect_options);
   return 0;
 }

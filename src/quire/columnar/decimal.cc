@@ -125,17 +125,28 @@ std::string DecimalToString(const uint8_t* bytes, int32_t byte_width, int32_t sc
       chunk /= 10;
     }
   }
-  std::string digits(rev.rbegin(), rev.rend());
-  if (digits.empty()) digits = "0";
+  // Assemble sign, integer part, point and fraction in one pass (no inserts).
+  if (rev.empty()) rev.push_back('0');  // push_back: GCC 12 warns (-Wrestrict) on = "0"
+  const std::string digits(rev.rbegin(), rev.rend());
+  std::string out = negative ? "-" : "";
   if (scale < 0) {
-    if (digits != "0") digits.append(size_t(-scale), '0');
-  } else if (scale > 0) {
-    if (digits.size() <= size_t(scale)) {
-      digits.insert(0, size_t(scale) + 1 - digits.size(), '0');
+    out += digits;
+    if (digits != "0") out.append(size_t(-scale), '0');
+  } else if (scale == 0) {
+    out += digits;
+  } else {
+    const size_t s = size_t(scale);
+    if (digits.size() <= s) {
+      out += "0.";
+      out.append(s - digits.size(), '0');
+      out += digits;
+    } else {
+      out.append(digits, 0, digits.size() - s);
+      out += '.';
+      out.append(digits, digits.size() - s, s);
     }
-    digits.insert(digits.size() - size_t(scale), ".");
   }
-  return negative ? "-" + digits : digits;
+  return out;
 }
 
 }  // namespace quire::columnar
