@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", reader.status().ToString().c_str());
     return 1;
   }
-  auto table = (*reader)->ReadTable();
+  quire::parquet::ReadOptions options;
+  options.num_threads = std::stoi(threads);
+  auto table = (*reader)->ReadTable(options);
   if (!table.ok()) {
     std::fprintf(stderr, "%s\n", table.status().ToString().c_str());
     return 1;

@@ -92,7 +92,10 @@ void PrintSchemaNode(const SchemaDescriptor& s, int node, int depth, std::string
 
 std::string Encodings(const ColumnMetaData& m) {
   std::string out;
-  for (auto e : m.encodings) out += (out.empty() ? "" : ",") + ToString(e);
+  for (auto e : m.encodings) {
+    if (!out.empty()) out.push_back(',');
+    out += ToString(e);
+  }
   return out;
 }
 

@@ -86,6 +86,7 @@ Result<std::vector<int>> FileReader::ResolveColumns(const ReadOptions& options) 
   return fields;
 }
 
+
 namespace {
 
 // Leaf columns under schema node `node`.
@@ -98,87 +99,134 @@ void LeavesUnder(const SchemaDescriptor& s, int node, std::vector<int>* out) {
   for (int c : n.children) LeavesUnder(s, c, out);
 }
 
+// The pool for `options`: nullptr means the calling thread.
+std::unique_ptr<util::ThreadPool> MakePool(const ReadOptions& options, util::ThreadPool** pool) {
+  *pool = nullptr;
+  if (options.num_threads == 0) {
+    *pool = util::ThreadPool::Default();
+    return nullptr;
+  }
+  if (options.num_threads > 1) {
+    auto owned = std::make_unique<util::ThreadPool>(options.num_threads);
+    *pool = owned.get();
+    return owned;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int>& fields,
                                                 const ReadOptions& options) const {
+  util::ThreadPool* pool;
+  auto owned = MakePool(options, &pool);
+  return ReadRowGroup(index, fields, options, pool);
+}
+
+Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int>& fields,
+                                                    const ReadOptions& options,
+                                                    util::ThreadPool* pool) const {
   const std::string& path = file_->path();
   if (index < 0 || index >= num_row_groups()) {
     return Status::Invalid("{}: row group {} is outside [0, {})", path, index, num_row_groups());
   }
+  for (int f : fields) {
+    if (f < 0 || f >= arrow_schema_->num_fields()) {
+      return Status::Invalid("{}: field {} is outside [0, {})", path, f,
+                             arrow_schema_->num_fields());
+    }
+  }
   QUIRE_RETURN_NOT_OK(CheckNotEncrypted(*metadata_).WithContext(path));
   const RowGroup& rg = metadata_->row_groups[size_t(index)];
-  std::vector<ColumnChunkData> decoded(size_t(schema_.num_columns()));
+  std::vector<std::vector<int>> field_leaves;
+  std::vector<int> all_leaves;
+  for (int f : fields) {
+    field_leaves.emplace_back();
+    LeavesUnder(schema_, schema_.root().children[size_t(f)], &field_leaves.back());
+    all_leaves.insert(all_leaves.end(), field_leaves.back().begin(), field_leaves.back().end());
+  }
+  // Decode the leaf chunks, concurrently when a pool is given: each reads its own
+  // byte range and owns its codec, so they share nothing but the file and the pool.
+  std::vector<Result<ColumnChunkData>> decoded;
+  decoded.reserve(all_leaves.size());
+  auto decode = [&](int c) { return DecodeLeaf(index, c, options); };
+  if (pool != nullptr && all_leaves.size() > 1) {
+    std::vector<std::future<Result<ColumnChunkData>>> futures;
+    for (int c : all_leaves) futures.push_back(pool->Submit([&decode, c] { return decode(c); }));
+    for (auto& f : futures) decoded.push_back(f.get());
+  } else {
+    for (int c : all_leaves) decoded.push_back(decode(c));
+  }
   std::vector<const ColumnChunkData*> leaves(size_t(schema_.num_columns()), nullptr);
+  for (size_t i = 0; i < all_leaves.size(); ++i) {
+    QUIRE_RETURN_NOT_OK(decoded[i].status());
+    leaves[size_t(all_leaves[i])] = &*decoded[i];
+  }
   columnar::FieldVector out_fields;
   columnar::ArrayVector out_columns;
-  for (int f : fields) {
-    const int node = schema_.root().children[size_t(f)];
-    std::vector<int> columns;
-    LeavesUnder(schema_, node, &columns);
-    for (int c : columns) {
-      const ColumnDescriptor& cd = schema_.column(c);
-      const ColumnChunk& chunk = rg.columns[size_t(c)];
-      const std::string where = fmt::format("{}: row group {} column '{}'", path, index,
-                                            cd.dotted_path());
-      if (chunk.file_path) {
-        return Status::Unsupported("{}: column data in another file ('{}')", where,
-                                   *chunk.file_path);
-      }
-      if (!chunk.meta_data) return Status::Corrupt("{}: no column metadata", where);
-      const ColumnMetaData& m = *chunk.meta_data;
-      if (m.type != cd.physical_type) {
-        return Status::Corrupt("{}: chunk type {} differs from the schema's {}", where,
-                               ToString(m.type), ToString(cd.physical_type));
-      }
-      if (rg.num_rows == 0 || m.num_values == 0) {
-        // Nothing to decode; writers leave the offsets of empty chunks at 0.
-        QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
-        QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf_type, 0, options.pool));
-        decoded[size_t(c)] = ColumnChunkData{.values = std::move(empty)};
-        leaves[size_t(c)] = &decoded[size_t(c)];
-        continue;
-      }
-      int64_t start = m.data_page_offset;
-      if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
-          *m.dictionary_page_offset < start) {
-        start = *m.dictionary_page_offset;
-      }
-      if (start < 4 || m.total_compressed_size < 0 ||
-          m.total_compressed_size > file_size_ - start) {
-        return Status::Corrupt("{}: chunk of {} bytes at offset {} is outside the file of {} "
-                               "bytes", where, m.total_compressed_size, start, file_size_);
-      }
-      // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
-      // dictionary page header; read a little past the end, and stop the pages at
-      // the chunk's value count so the padding is never decoded.
-      constexpr int64_t kChunkPadding = 100;
-      const int64_t length = std::min(m.total_compressed_size + kChunkPadding, file_size_ - start);
-      QUIRE_ASSIGN_OR_RETURN(auto bytes, file_->ReadAt(start, length));
-      PageReaderOptions po{.verify_crc = options.verify_crc,
-                           .max_page_bytes = options.max_page_bytes,
-                           .num_values = m.num_values,
-                           .pool = options.pool};
-      auto pages = PageReader::Make(std::move(bytes), cd, m, po);
-      if (!pages.ok()) return pages.status().WithContext(where);
-      QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
-      auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool,
-                                    options.max_chunk_entries);
-      if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
-      decoded[size_t(c)] = std::move(*data);
-      leaves[size_t(c)] = &decoded[size_t(c)];
-    }
+  for (size_t k = 0; k < fields.size(); ++k) {
+    const int f = fields[k];
     const columnar::FieldPtr& field = arrow_schema_->field(f);
-    auto array = AssembleField(schema_, node, field->type(), leaves, rg.num_rows, options.pool);
+    auto array = AssembleField(schema_, schema_.root().children[size_t(f)], field->type(),
+                               leaves, rg.num_rows, options.pool);
     if (!array.ok()) {
       return array.status().WithContext(fmt::format("{}: row group {}", path, index));
     }
     out_fields.push_back(field);
     out_columns.push_back(std::move(*array));
-    for (int c : columns) decoded[size_t(c)] = ColumnChunkData{};  // free early
   }
-  return columnar::RecordBatch::Make(columnar::schema(std::move(out_fields), arrow_schema_->metadata()),
-                                     rg.num_rows, std::move(out_columns));
+  return columnar::RecordBatch::Make(
+      columnar::schema(std::move(out_fields), arrow_schema_->metadata()), rg.num_rows,
+      std::move(out_columns));
+}
+
+Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options) const {
+  const std::string& path = file_->path();
+  const RowGroup& rg = metadata_->row_groups[size_t(index)];
+  const ColumnDescriptor& cd = schema_.column(c);
+  const ColumnChunk& chunk = rg.columns[size_t(c)];
+  const std::string where =
+      fmt::format("{}: row group {} column '{}'", path, index, cd.dotted_path());
+  if (chunk.file_path) {
+    return Status::Unsupported("{}: column data in another file ('{}')", where,
+                               *chunk.file_path);
+  }
+  if (!chunk.meta_data) return Status::Corrupt("{}: no column metadata", where);
+  const ColumnMetaData& m = *chunk.meta_data;
+  if (m.type != cd.physical_type) {
+    return Status::Corrupt("{}: chunk type {} differs from the schema's {}", where,
+                           ToString(m.type), ToString(cd.physical_type));
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
+  if (rg.num_rows == 0 || m.num_values == 0) {
+    // Nothing to decode; writers leave the offsets of empty chunks at 0.
+    QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf_type, 0, options.pool));
+    return ColumnChunkData{.values = std::move(empty)};
+  }
+  int64_t start = m.data_page_offset;
+  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
+      *m.dictionary_page_offset < start) {
+    start = *m.dictionary_page_offset;
+  }
+  if (start < 4 || m.total_compressed_size < 0 || m.total_compressed_size > file_size_ - start) {
+    return Status::Corrupt("{}: chunk of {} bytes at offset {} is outside the file of {} bytes",
+                           where, m.total_compressed_size, start, file_size_);
+  }
+  // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
+  // dictionary page header; read a little past the end, and stop the pages at
+  // the chunk's value count so the padding is never decoded.
+  constexpr int64_t kChunkPadding = 100;
+  const int64_t length = std::min(m.total_compressed_size + kChunkPadding, file_size_ - start);
+  QUIRE_ASSIGN_OR_RETURN(auto bytes, file_->ReadAt(start, length));
+  PageReaderOptions po{.verify_crc = options.verify_crc,
+                       .max_page_bytes = options.max_page_bytes,
+                       .num_values = m.num_values,
+                       .pool = options.pool};
+  auto pages = PageReader::Make(std::move(bytes), cd, m, po);
+  if (!pages.ok()) return pages.status().WithContext(where);
+  auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool, options.max_chunk_entries);
+  if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
+  return data;
 }
 
 namespace {
@@ -191,7 +239,9 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
         fields_(std::move(fields)),
         groups_(std::move(groups)),
         schema_(std::move(schema)),
-        options_(std::move(options)) {}
+        options_(std::move(options)) {
+    owned_pool_ = MakePool(options_, &pool_);
+  }
 
   columnar::SchemaPtr schema() const override { return schema_; }
 
@@ -199,7 +249,8 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     while (!current_ || offset_ >= current_->num_rows()) {
       if (next_group_ >= groups_.size()) return RecordBatchPtr();
       QUIRE_ASSIGN_OR_RETURN(current_,
-                             reader_.ReadRowGroup(groups_[next_group_++], fields_, options_));
+                             reader_.ReadRowGroup(groups_[next_group_++], fields_, options_,
+                                                  pool_));
       offset_ = 0;
       if (current_->num_rows() == 0) continue;
     }
@@ -215,6 +266,8 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::vector<int> groups_;
   columnar::SchemaPtr schema_;
   ReadOptions options_;
+  std::unique_ptr<util::ThreadPool> owned_pool_;
+  util::ThreadPool* pool_ = nullptr;
   RecordBatchPtr current_;
   int64_t offset_ = 0;
   size_t next_group_ = 0;

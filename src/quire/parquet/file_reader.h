@@ -10,10 +10,12 @@
 
 #include "quire/columnar/record_batch.h"
 #include "quire/io/random_access_file.h"
+#include "quire/parquet/column_decoder.h"
 #include "quire/parquet/metadata.h"
 #include "quire/parquet/page_reader.h"
 #include "quire/parquet/schema.h"
 #include "quire/util/result.h"
+#include "quire/util/thread_pool.h"
 #include "quire/util/visibility.h"
 
 namespace quire::parquet {
@@ -28,6 +30,9 @@ struct ReadOptions {
   int64_t batch_rows = 64 * 1024;
   /// Check the CRC-32 of pages that carry one.
   bool verify_crc = false;
+  /// Threads decoding column chunks: 1 decodes on the calling thread; 0 uses the
+  /// process-wide pool (one thread per core); n > 1 a pool of n threads.
+  int num_threads = 0;
   /// Largest decompressed page accepted (kResourceExhausted above it).
   int64_t max_page_bytes = kDefaultMaxPageBytes;
   /// Largest number of level entries (values and nulls) of one column chunk.
@@ -60,6 +65,12 @@ class QUIRE_EXPORT FileReader {
   Result<columnar::RecordBatchPtr> ReadRowGroup(int index, const std::vector<int>& fields,
                                                 const ReadOptions& options = {}) const;
 
+  /// \brief ReadRowGroup decoding on `pool` (nullptr: the calling thread),
+  /// whatever options.num_threads says.
+  Result<columnar::RecordBatchPtr> ReadRowGroup(int index, const std::vector<int>& fields,
+                                                const ReadOptions& options,
+                                                util::ThreadPool* pool) const;
+
   /// \brief Read the file as a stream of batches; memory is bounded by one row
   /// group's decoded columns.
   Result<std::unique_ptr<columnar::RecordBatchReader>> Read(const ReadOptions& options = {}) const;
@@ -70,6 +81,8 @@ class QUIRE_EXPORT FileReader {
  private:
   FileReader() = default;
   Result<std::vector<int>> ResolveColumns(const ReadOptions& options) const;
+  Result<ColumnChunkData> DecodeLeaf(int row_group, int column,
+                                     const ReadOptions& options) const;
 
   std::unique_ptr<io::RandomAccessFile> file_;
   std::unique_ptr<FileMetaData> metadata_;  // stable address: schema_ points into it
