@@ -23,6 +23,7 @@
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/file_reader.h"
 #include "quire/testing/matchers.h"
+#include "corpus.h"
 
 namespace quire::parquet {
 namespace {
@@ -31,21 +32,12 @@ namespace fs = std::filesystem;
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-const fs::path& CorpusRoot() {
-  static const fs::path kRoot = fs::path(QUIRE_SOURCE_DIR) / "tests/data/parquet";
-  return kRoot;
-}
+using test::CorpusRoot;
 
+// Corpus files relative to the corpus folder (they name the tests).
 std::vector<std::string> CorpusFiles() {
   std::vector<std::string> files;
-  if (!fs::is_directory(CorpusRoot())) return files;
-  for (const auto& e : fs::recursive_directory_iterator(CorpusRoot())) {
-    const std::string p = e.path().string();
-    if (p.ends_with(".parquet") || p.ends_with(".parquet.encrypted")) {
-      files.push_back(fs::relative(e.path(), CorpusRoot()).string());
-    }
-  }
-  std::sort(files.begin(), files.end());
+  for (const auto& p : test::CorpusFiles()) files.push_back(fs::relative(p, CorpusRoot()).string());
   return files;
 }
 

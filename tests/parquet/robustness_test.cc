@@ -10,16 +10,12 @@
 
 #include "quire/parquet/reader_fuzzing.h"
 #include "quire/testing/matchers.h"
+#include "corpus.h"
 
 namespace quire::parquet {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 Status Fuzz(const std::string& bytes) {
   return FuzzParquetFile({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
@@ -27,7 +23,7 @@ Status Fuzz(const std::string& bytes) {
 
 std::vector<fs::path> SmallFiles(const char* folder, size_t max_bytes) {
   std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(fs::path(QUIRE_SOURCE_DIR) / "tests/data/parquet" / folder)) {
+  for (const auto& e : fs::directory_iterator(test::CorpusRoot() / folder)) {
     if (e.path().extension() == ".parquet" && e.file_size() <= max_bytes) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
@@ -38,7 +34,7 @@ TEST(ParquetRobustnessTest, BadDataFilesGiveTypedErrors) {
   const auto files = SmallFiles("bad_data", 1 << 20);
   ASSERT_GE(files.size(), 8u);
   for (const auto& f : files) {
-    Status st = Fuzz(ReadText(f));
+    Status st = Fuzz(test::ReadFile(f));
     EXPECT_NE(st.code(), ErrorCode::kInternal) << f << ": " << st.ToString();
   }
 }
@@ -48,7 +44,7 @@ TEST(ParquetRobustnessTest, TruncatedFilesGiveTypedErrors) {
   ASSERT_GE(files.size(), 40u);
   int rejected = 0;
   for (size_t i = 0; i < files.size(); i += 2) {
-    const std::string bytes = ReadText(files[i]);
+    const std::string bytes = test::ReadFile(files[i]);
     for (size_t cut : {size_t(0), size_t(3), size_t(11), bytes.size() / 3, bytes.size() / 2,
                        bytes.size() - 9, bytes.size() - 1}) {
       if (cut >= bytes.size()) continue;
@@ -66,7 +62,7 @@ TEST(ParquetRobustnessTest, BitFlippedFilesGiveTypedErrorsOrValidData) {
   std::mt19937 rng(20261121);
   int runs = 0, accepted = 0;
   for (size_t i = 0; i < files.size(); i += 2) {
-    const std::string bytes = ReadText(files[i]);
+    const std::string bytes = test::ReadFile(files[i]);
     for (int round = 0; round < 24; ++round) {
       std::string mutated = bytes;
       // Half of the flips land in the footer, where they do the most damage.
@@ -106,7 +102,7 @@ TEST(ParquetRobustnessTest, CommittedCrashersStayFixed) {
     ASSERT_TRUE(fs::is_directory(root / name)) << root / name;
     for (const auto& e : fs::directory_iterator(root / name)) {
       if (e.path().filename() == "README.md") continue;
-      const std::string bytes = ReadText(e.path());
+      const std::string bytes = test::ReadFile(e.path());
       Status st = fn({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
       EXPECT_NE(st.code(), ErrorCode::kInternal) << e.path() << ": " << st.ToString();
       ++replayed;

@@ -12,6 +12,7 @@
 
 #include "quire/parquet/footer.h"
 #include "quire/testing/matchers.h"
+#include "corpus.h"
 
 namespace quire::parquet {
 namespace {
@@ -190,11 +191,6 @@ std::string DuckDbType(const columnar::DataType& t, const columnar::Field* f) {
 
 std::string DuckDbName(const columnar::Field& f) { return "\"" + f.name() + "\""; }
 
-std::string ReadText(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Reads the JSON string starting after the opening quote at `*pos` (escapes \" and
 // \\ only, which is all the column entries use).
 std::string ReadJsonString(const std::string& json, size_t* pos) {
@@ -261,16 +257,16 @@ bool HasLegacyTimestamp(const SchemaDescriptor& s, int node) {
 }
 
 TEST(SchemaCorpusTest, ColumnTypesMatchTheExpectedFilesOrAListedSpecDifference) {
-  const std::filesystem::path root = "tests/data/parquet";
+  const std::filesystem::path root = test::CorpusRoot();
   ASSERT_TRUE(std::filesystem::is_directory(root)) << "run from the project root";
   int files = 0, compared = 0, differences = 0, not_yet = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     const std::string path = entry.path().string();
     if (entry.path().extension() != ".parquet") continue;
-    const std::string expected = ReadText(path + ".expected.json");
+    const std::string expected = test::ReadFile(path + ".expected.json");
     const auto columns = ExpectedColumns(expected);
     if (columns.empty()) continue;  // DuckDB could not open it: no types to compare
-    const std::string bytes = ReadText(path);
+    const std::string bytes = test::ReadFile(path);
     auto meta = ReadFileMetaData({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
     if (!meta.ok()) continue;  // footer errors are the footer tests' business
     ++files;

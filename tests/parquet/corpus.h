@@ -1,0 +1,48 @@
+#pragma once
+
+/// \file tests/parquet/corpus.h
+/// \brief Access to the Parquet corpus copied under tests/data/parquet.
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace quire::parquet::test {
+
+namespace fs = std::filesystem;
+
+/// \brief The corpus folder (tests/data/parquet of the source tree).
+inline const fs::path& CorpusRoot() {
+  static const fs::path kRoot = fs::path(QUIRE_SOURCE_DIR) / "tests/data/parquet";
+  return kRoot;
+}
+
+/// \brief Read a whole file; empty if it cannot be read.
+inline std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline std::span<const uint8_t> Bytes(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+/// \brief Every *.parquet and *.parquet.encrypted file of the corpus, sorted.
+inline std::vector<fs::path> CorpusFiles() {
+  std::vector<fs::path> files;
+  if (!fs::is_directory(CorpusRoot())) return files;
+  for (const auto& entry : fs::recursive_directory_iterator(CorpusRoot())) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".parquet") || name.ends_with(".parquet.encrypted")) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace quire::parquet::test
