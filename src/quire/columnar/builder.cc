@@ -159,6 +159,13 @@ Status FixedSizeBinaryBuilder::Append(std::string_view value) {
   return Status::OK();
 }
 
+Status FixedSizeBinaryBuilder::AppendValues(const uint8_t* data, int64_t count) {
+  QUIRE_RETURN_NOT_OK(values_.Append(data, count * width_));
+  QUIRE_RETURN_NOT_OK(validity_.AppendRun(true, count));
+  length_ += count;
+  return Status::OK();
+}
+
 Status FixedSizeBinaryBuilder::AppendDecimal(__int128 unscaled) {
   if (!type_->is_decimal()) {
     return Status::Invalid("AppendDecimal on a builder of type {}", type_->ToString());

@@ -179,6 +179,8 @@ class QUIRE_EXPORT FixedSizeBinaryBuilder final : public ArrayBuilder {
 
   /// \brief Append `value`, which must have exactly byte_width() bytes.
   Status Append(std::string_view value);
+  /// \brief Append `count` valid values stored back to back (count * byte_width() bytes).
+  Status AppendValues(const uint8_t* data, int64_t count);
   /// \brief Append a decimal from its unscaled integer (sign-extended for decimal256).
   Status AppendDecimal(__int128 unscaled);
   /// \brief Append a decimal from text such as "-12.30" (scale digits at most).

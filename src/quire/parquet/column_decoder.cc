@@ -2,6 +2,7 @@
 #include "quire/parquet/column_decoder.h"
 
 #include <algorithm>
+#include <memory>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -39,10 +40,39 @@ int PhysicalWidth(const ColumnDescriptor& c) {
   return 0;
 }
 
+// Growable bytes that are not zeroed on growth (they are always overwritten).
+class RawBytes {
+ public:
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  void resize(size_t n) {
+    if (n > capacity_) {
+      const size_t cap = std::max(n, capacity_ * 2);
+      auto fresh = std::make_unique_for_overwrite<uint8_t[]>(cap);
+      if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_);
+      data_ = std::move(fresh);
+      capacity_ = cap;
+    }
+    size_ = n;
+  }
+  void insert_back(const char* first, size_t n) {
+    const size_t at = size_;
+    resize(size_ + n);
+    std::memcpy(data_.get() + at, first, n);
+  }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 // Values of one page (or the dictionary) in their physical form.
 struct Physical {
   int width = 0;
-  std::vector<uint8_t> fixed;
+  RawBytes fixed;
   std::vector<std::string_view> binary;
   int64_t size() const { return width ? int64_t(fixed.size()) / width : int64_t(binary.size()); }
   void Clear() {
@@ -50,6 +80,12 @@ struct Physical {
     binary.clear();
   }
 };
+
+// Gathers dictionary entries of W bytes (a compile-time width: inlined moves).
+template <int W>
+void GatherFixed(const uint8_t* dict, const uint32_t* idx, int64_t n, uint8_t* out) {
+  for (int64_t i = 0; i < n; ++i) std::memcpy(out + i * W, dict + size_t(idx[i]) * W, W);
+}
 
 struct Dictionary {
   bool present = false;
@@ -64,7 +100,7 @@ Status DecodePlain(std::span<const uint8_t> data, int64_t* pos, int64_t* bit_pos
     QUIRE_RETURN_NOT_OK(DecodePlainBoolean(data, bit_pos, n, bits.data(), 0));
     const size_t at = out->fixed.size();
     out->fixed.resize(at + size_t(n));
-    for (int64_t i = 0; i < n; ++i) out->fixed[at + size_t(i)] = util::GetBit(bits.data(), i);
+    for (int64_t i = 0; i < n; ++i) out->fixed.data()[at + size_t(i)] = util::GetBit(bits.data(), i);
     return Status::OK();
   }
   if (c.physical_type == Type::kByteArray) {
@@ -103,7 +139,7 @@ class ValueDecoder {
         out->fixed.resize(at + size_t(n));
         indices_.resize(size_t(n));
         QUIRE_RETURN_NOT_OK(rle_->Decode(indices_.data(), n));
-        for (int64_t i = 0; i < n; ++i) out->fixed[at + size_t(i)] = uint8_t(indices_[size_t(i)]);
+        for (int64_t i = 0; i < n; ++i) out->fixed.data()[at + size_t(i)] = uint8_t(indices_[size_t(i)]);
         return Status::OK();
       }
       case Encoding::kDeltaBinaryPacked: {
@@ -132,7 +168,7 @@ class ValueDecoder {
             return Status::Corrupt("DELTA_BYTE_ARRAY value of {} bytes in a "
                                    "FIXED_LEN_BYTE_ARRAY({}) column", v.size(), out->width);
           }
-          out->fixed.insert(out->fixed.end(), v.begin(), v.end());
+          out->fixed.insert_back(v.data(), v.size());
         }
         return Status::OK();
       }
@@ -237,9 +273,16 @@ class ValueDecoder {
     const size_t w = size_t(out->width);
     const size_t at = out->fixed.size();
     out->fixed.resize(at + size_t(n) * w);
-    for (int64_t i = 0; i < n; ++i) {
-      std::memcpy(out->fixed.data() + at + size_t(i) * w,
-                  dict_.values.fixed.data() + indices_[size_t(i)] * w, w);
+    uint8_t* dst = out->fixed.data() + at;
+    const uint8_t* src = dict_.values.fixed.data();
+    switch (w) {
+      case 1: GatherFixed<1>(src, indices_.data(), n, dst); break;
+      case 4: GatherFixed<4>(src, indices_.data(), n, dst); break;
+      case 8: GatherFixed<8>(src, indices_.data(), n, dst); break;
+      case 12: GatherFixed<12>(src, indices_.data(), n, dst); break;
+      case 16: GatherFixed<16>(src, indices_.data(), n, dst); break;
+      default:
+        for (int64_t i = 0; i < n; ++i) std::memcpy(dst + size_t(i) * w, src + indices_[size_t(i)] * w, w);
     }
     return Status::OK();
   }
@@ -392,7 +435,7 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
       auto& ts = static_cast<Int64Builder&>(*b);
       QUIRE_RETURN_NOT_OK(ts.Reserve(n));
       for (int64_t i = 0; i < n; ++i) {
-        int64_t v;
+        int64_t v = 0;
         QUIRE_RETURN_NOT_OK(Int96ToTimestamp(p.fixed.data() + i * 12, t.unit(), &v));
         ts.UnsafeAppend(v);
       }
@@ -416,22 +459,28 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
     case TypeId::kDecimal256: {
       auto& db = static_cast<FixedSizeBinaryBuilder&>(*b);
       const int w = t.byte_width();
-      uint8_t buf[32];
-      QUIRE_RETURN_NOT_OK(db.Reserve(n));
-      for (int64_t i = 0; i < n; ++i) {
-        if (phys == Type::kInt32) {
-          DecimalFromInt128(Load<int32_t>(p.fixed.data() + i * 4), w, buf);
-        } else if (phys == Type::kInt64) {
-          DecimalFromInt128(Load<int64_t>(p.fixed.data() + i * 8), w, buf);
-        } else {
-          const std::string_view be =
-              phys == Type::kByteArray
-                  ? p.binary[size_t(i)]
-                  : std::string_view(reinterpret_cast<const char*>(p.fixed.data()) + i * p.width,
-                                     size_t(p.width));
-          QUIRE_RETURN_NOT_OK(DecimalFromBigEndian(be, w, buf));
+      // Convert in blocks into a scratch area, then append the bytes in bulk.
+      constexpr int64_t kBlock = 1024;
+      std::vector<uint8_t> scratch(static_cast<size_t>(std::min(n, kBlock) * w));
+      for (int64_t start = 0; start < n; start += kBlock) {
+        const int64_t m = std::min(kBlock, n - start);
+        for (int64_t k = 0; k < m; ++k) {
+          const int64_t i = start + k;
+          uint8_t* buf = scratch.data() + k * w;
+          if (phys == Type::kInt32) {
+            DecimalFromInt128(Load<int32_t>(p.fixed.data() + i * 4), w, buf);
+          } else if (phys == Type::kInt64) {
+            DecimalFromInt128(Load<int64_t>(p.fixed.data() + i * 8), w, buf);
+          } else {
+            const std::string_view be =
+                phys == Type::kByteArray
+                    ? p.binary[size_t(i)]
+                    : std::string_view(reinterpret_cast<const char*>(p.fixed.data()) + i * p.width,
+                                       size_t(p.width));
+            QUIRE_RETURN_NOT_OK(DecimalFromBigEndian(be, w, buf));
+          }
         }
-        QUIRE_RETURN_NOT_OK(db.Append({reinterpret_cast<const char*>(buf), size_t(w)}));
+        QUIRE_RETURN_NOT_OK(db.AppendValues(scratch.data(), m));
       }
       return Status::OK();
     }
@@ -445,13 +494,7 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
     case TypeId::kBinary:
       return static_cast<BinaryBuilder*>(b)->AppendValues(p.binary);
     case TypeId::kFixedSizeBinary: {
-      auto& fb = static_cast<FixedSizeBinaryBuilder&>(*b);
-      QUIRE_RETURN_NOT_OK(fb.Reserve(n));
-      for (int64_t i = 0; i < n; ++i) {
-        QUIRE_RETURN_NOT_OK(fb.Append(
-            {reinterpret_cast<const char*>(p.fixed.data()) + i * p.width, size_t(p.width)}));
-      }
-      return Status::OK();
+      return static_cast<FixedSizeBinaryBuilder&>(*b).AppendValues(p.fixed.data(), n);
     }
     default:
       return Status::Unsupported("reading {} into {}", ToString(phys), t.ToString());
@@ -465,6 +508,10 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
                                           columnar::MemoryPool* pool, int64_t max_entries) {
   ColumnChunkData out;
   QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(type, pool));
+  // Grow once: the chunk's entries bound its values (avoids copies on regrowth).
+  if (pages.expected_values() > 0) {
+    QUIRE_RETURN_NOT_OK(builder->Reserve(std::min(pages.expected_values(), max_entries)));
+  }
   Dictionary dict;
   Physical physical;
   physical.width = PhysicalWidth(c);

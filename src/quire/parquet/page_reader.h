@@ -66,6 +66,9 @@ class QUIRE_EXPORT PageReader {
                                                   const ColumnMetaData& metadata,
                                                   const PageReaderOptions& options = {});
 
+  /// \brief Level entries the chunk announces (ColumnMetaData.num_values), or -1.
+  int64_t expected_values() const { return options_.num_values; }
+
   /// \brief Return the next dictionary or data page, or nullopt after the last.
   /// Index pages and pages of unknown type are skipped.
   Result<std::optional<Page>> Next();

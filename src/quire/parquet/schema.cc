@@ -187,7 +187,8 @@ Result<TypePtr> LeafArrowType(const SchemaElement& e, const ArrowSchemaOptions& 
       e.logical_type && e.logical_type->is_recognized() ? &*e.logical_type : nullptr;
   // An unrecognized LogicalType means "ignore the annotation", converted type too.
   const bool unknown_logical = e.logical_type && !e.logical_type->is_recognized();
-  const std::optional<ConvertedType> ct = unknown_logical ? std::nullopt : e.converted_type;
+  std::optional<ConvertedType> ct;
+  if (!unknown_logical) ct = e.converted_type;
   using K = LogicalType::Kind;
   if (lt && lt->kind == K::kNull) return columnar::null();
   if ((lt && lt->kind == K::kDecimal) || (!lt && ct == ConvertedType::kDecimal)) {
