@@ -330,3 +330,39 @@ TEST(ConformanceChecksumTest, VerifiedChecksumsRejectOnlyTheCorruptFiles) {
 
 }  // namespace
 }  // namespace quire::parquet
+
+namespace quire::parquet {
+namespace {
+
+// With read_dictionary, string and binary columns come back as dictionary arrays
+// whose values must render exactly as the materialised read does.
+TEST(ConformanceDictionaryTest, DictionaryArraysHoldTheSameValues) {
+  int files = 0, dictionary_columns = 0, compact = 0;
+  for (const auto& relative : CorpusFiles()) {
+    if (KnownGaps().count(relative)) continue;
+    const ReadResult plain = ReadCorpusFile(relative);
+    if (!plain.status.ok()) continue;
+    auto file = io::OpenLocalFile((CorpusRoot() / relative).string());
+    ASSERT_OK(file.status());
+    ArrowSchemaOptions arrow;
+    arrow.read_dictionary = true;
+    ASSERT_OK_AND_ASSIGN(auto reader, FileReader::Open(std::move(*file), arrow));
+    ASSERT_OK_AND_ASSIGN(auto table, reader->ReadTable());
+    ASSERT_OK(table->ValidateFull()) << relative;
+    EXPECT_EQ(columnar::RowsToJson(*table), columnar::RowsToJson(*plain.table)) << relative;
+    ++files;
+    for (int c = 0; c < table->num_columns(); ++c) {
+      for (const auto& chunk : table->column(c)->chunks()) {
+        if (chunk->type_id() != columnar::TypeId::kDictionary) continue;
+        ++dictionary_columns;
+        compact += chunk->dictionary()->length() < chunk->length();
+      }
+    }
+  }
+  EXPECT_GT(files, 60);
+  EXPECT_GT(dictionary_columns, 50);
+  EXPECT_GT(compact, 20) << "dictionary-encoded chunks should keep small dictionaries";
+}
+
+}  // namespace
+}  // namespace quire::parquet

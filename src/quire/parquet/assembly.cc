@@ -105,7 +105,24 @@ class Assembler {
     int64_t slots = 0;
     for (int64_t i = 0; i < st.size(); ++i) slots += st.def(i) >= t;
     if (slots == dense->length()) return dense;  // no nulls at this level
-    // Spread the dense values over the slots, nulls where d < max_def.
+    if (type->id() == TypeId::kDictionary) {
+      // Spread the indices and keep the chunk's dictionary.
+      auto index_type = type->index_type();
+      auto index_view = columnar::Array::Make(index_type, dense->length(), dense->buffers(), {},
+                                              nullptr, 0, dense->offset());
+      Stream indices_stream = st;
+      QUIRE_ASSIGN_OR_RETURN(auto spread, Spread(node, indices_stream, index_view, index_type, t));
+      return columnar::Array::Make(type, spread->length(), spread->buffers(), {},
+                                   dense->dictionary(), spread->null_count());
+    }
+    return Spread(node, st, dense, type, t);
+  }
+
+  // Spread `dense` over the slots of `st` (d >= t), nulls where d < max_def.
+  Result<ArrayPtr> Spread(int node, const Stream& st, const ArrayPtr& dense, const TypePtr& type,
+                          int16_t t) {
+    int64_t slots = 0;
+    for (int64_t i = 0; i < st.size(); ++i) slots += st.def(i) >= t;
     QUIRE_ASSIGN_OR_RETURN(auto b, columnar::MakeBuilder(type, pool_));
     QUIRE_RETURN_NOT_OK(b->Reserve(slots));
     int64_t k = 0;  // next dense value

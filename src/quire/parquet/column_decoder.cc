@@ -5,6 +5,7 @@
 #include <memory>
 #include <cstring>
 #include <optional>
+#include <limits>
 #include <string_view>
 
 #include "quire/columnar/builder.h"
@@ -125,6 +126,23 @@ class ValueDecoder {
     ValueDecoder d(page, c, dict);
     QUIRE_RETURN_NOT_OK(d.Init());
     return d;
+  }
+
+  bool dictionary_encoded() const {
+    return encoding_ == Encoding::kPlainDictionary || encoding_ == Encoding::kRleDictionary;
+  }
+
+  // The raw indices of a dictionary-encoded page, checked against the dictionary.
+  Status DecodeIndices(int64_t n, uint32_t* out) {
+    QUIRE_RETURN_NOT_OK(rle_->Decode(out, n));
+    const int64_t size = dict_.values.size();
+    for (int64_t i = 0; i < n; ++i) {
+      if (int64_t(out[i]) >= size) {
+        return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
+                               out[i], size);
+      }
+    }
+    return Status::OK();
   }
 
   Status Decode(int64_t n, Physical* out) {
@@ -507,12 +525,20 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
                                           const columnar::TypePtr& type,
                                           columnar::MemoryPool* pool, int64_t max_entries) {
   ColumnChunkData out;
-  QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(type, pool));
+  // Dictionary output: indices into the dictionary page's values, plus the values
+  // of fallback pages appended after them.
+  const bool as_dictionary = type->id() == columnar::TypeId::kDictionary;
+  const columnar::TypePtr& value_type = as_dictionary ? type->dictionary_value_type() : type;
+  columnar::Int32Builder indices(columnar::int32(), pool);
+  std::unique_ptr<columnar::ArrayBuilder> extra;  // values of fallback pages
+  std::vector<uint32_t> raw_indices;
+  QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(value_type, pool));
   // Grow once: the chunk's entries bound its values (avoids copies on regrowth).
   if (pages.expected_values() > 0) {
     QUIRE_RETURN_NOT_OK(builder->Reserve(std::min(pages.expected_values(), max_entries)));
   }
   Dictionary dict;
+  bool dict_values_built = false;
   Physical physical;
   physical.width = PhysicalWidth(c);
   dict.values.width = physical.width;
@@ -559,12 +585,52 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
     physical.Clear();
     auto decoder = ValueDecoder::Make(*page, c, dict);
     if (!decoder.ok()) return decoder.status().WithContext(where);
+    if (as_dictionary) {
+      if (!dict_values_built && dict.present) {
+        // The dictionary page's values become the first dictionary entries.
+        QUIRE_RETURN_NOT_OK(AppendPhysical(dict.values, c, builder.get()).WithContext(where));
+        dict_values_built = true;
+      }
+      if (decoder->dictionary_encoded()) {
+        raw_indices.resize(size_t(present));
+        QUIRE_RETURN_NOT_OK(decoder->DecodeIndices(present, raw_indices.data()).WithContext(where));
+        QUIRE_RETURN_NOT_OK(indices.AppendValues(
+            reinterpret_cast<const int32_t*>(raw_indices.data()), present));
+      } else {
+        QUIRE_RETURN_NOT_OK(decoder->Decode(present, &physical).WithContext(where));
+        if (!extra) {
+          QUIRE_ASSIGN_OR_RETURN(extra, columnar::MakeBuilder(value_type, pool));
+        }
+        const int64_t base_index = dict.values.size() + extra->length();
+        if (base_index + present > std::numeric_limits<int32_t>::max()) {
+          return Status::ResourceExhausted("{}: dictionary of more than 2^31 values", where);
+        }
+        QUIRE_RETURN_NOT_OK(AppendPhysical(physical, c, extra.get()).WithContext(where));
+        QUIRE_RETURN_NOT_OK(indices.Reserve(present));
+        for (int64_t k = 0; k < present; ++k) indices.UnsafeAppend(int32_t(base_index + k));
+      }
+      continue;
+    }
     QUIRE_RETURN_NOT_OK(decoder->Decode(present, &physical).WithContext(where));
     QUIRE_RETURN_NOT_OK(AppendPhysical(physical, c, builder.get()).WithContext(where));
   }
   if (c.max_rep_level > 0 && out.num_entries > 0 && out.rep_levels[0] != 0) {
     return Status::Corrupt("column '{}': the first repetition level is {}, not 0 (a column "
                            "chunk starts a new record)", c.dotted_path(), out.rep_levels[0]);
+  }
+  if (as_dictionary) {
+    if (!dict_values_built && dict.present) {
+      QUIRE_RETURN_NOT_OK(AppendPhysical(dict.values, c, builder.get()));
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto dictionary, builder->Finish());
+    if (extra) {
+      QUIRE_ASSIGN_OR_RETURN(auto more, extra->Finish());
+      QUIRE_ASSIGN_OR_RETURN(dictionary, columnar::Concatenate({dictionary, more}, pool));
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto index_array, indices.Finish());
+    out.values = columnar::Array::Make(type, index_array->length(), index_array->buffers(), {},
+                                       std::move(dictionary), 0);
+    return out;
   }
   QUIRE_ASSIGN_OR_RETURN(out.values, builder->Finish());
   return out;

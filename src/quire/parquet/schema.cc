@@ -270,13 +270,17 @@ Result<TypePtr> LeafArrowType(const SchemaElement& e, const ArrowSchemaOptions& 
       return columnar::float64();
     case Type::kByteArray:
       if (lt && (lt->kind == K::kString || lt->kind == K::kEnum || lt->kind == K::kJson)) {
-        return columnar::utf8();
+        return options.read_dictionary ? columnar::dictionary(columnar::int32(), columnar::utf8())
+                                       : columnar::utf8();
       }
       if (!lt && (ct == ConvertedType::kUtf8 || ct == ConvertedType::kEnum ||
                   ct == ConvertedType::kJson)) {
-        return columnar::utf8();
+        return options.read_dictionary ? columnar::dictionary(columnar::int32(), columnar::utf8())
+                                       : columnar::utf8();
       }
-      return columnar::binary();
+      if (lt && lt->kind != K::kBson) return columnar::binary();  // e.g. GEOMETRY (WKB)
+      return options.read_dictionary ? columnar::dictionary(columnar::int32(), columnar::binary())
+                                     : columnar::binary();
     case Type::kFixedLenByteArray: {
       const int32_t width = e.type_length.value_or(0);
       if (lt && lt->kind == K::kFloat16) {

@@ -75,6 +75,10 @@ struct ArrowSchemaOptions {
   /// timezone. Microseconds by default: they cover the years INT96 files hold
   /// (nanoseconds overflow past 2262) and match what DuckDB and Spark show.
   columnar::TimeUnit int96_unit = columnar::TimeUnit::kMicro;
+  /// BYTE_ARRAY string and binary columns come back as dictionary<int32, string|binary>
+  /// arrays: dictionary-encoded pages keep their indices, and the values of pages
+  /// that fell back to another encoding are added to the batch's dictionary.
+  bool read_dictionary = false;
 };
 
 /// \brief Return the Arrow type of the leaf `node` from its physical type and
