@@ -28,6 +28,7 @@ int RunDemo(int64_t rows);
 struct CatOptions {
   std::string path;
   std::vector<std::string> columns;
+  std::string where;
   int64_t limit = -1;
   std::string format = "jsonl";
   bool verify_crc = false;

@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
   cat->add_option("FILE", cat_options.path, "Parquet file")->required();
   cat->add_option("--columns", cat_options.columns, "Top-level columns to print, in order")
       ->delimiter(',');
+  cat->add_option("--where", cat_options.where,
+                  "Print only the rows where the condition holds, e.g. "
+                  "\"a > 10 and b in ('x','y') and c is not null\" (comparisons = != < <= > >=, "
+                  "and, or, not, in (...), is [not] null; 'strings', numbers, true, false, "
+                  "null; dates as 'YYYY-MM-DD')");
   cat->add_option("--limit", cat_options.limit, "Print at most this many rows");
   cat->add_option("--format", cat_options.format,
                   "jsonl: one canonical JSON array per row (the form of the conformance "
