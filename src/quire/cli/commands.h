@@ -32,6 +32,7 @@ struct CatOptions {
   int64_t limit = -1;
   std::string format = "jsonl";
   bool verify_crc = false;
+  bool show_stats = false;
 };
 
 /// \brief Print the rows of a Parquet file.

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
                   "corpus); table: an aligned text table")
       ->check(CLI::IsMember({"jsonl", "table"}));
   cat->add_flag("--verify-crc", cat_options.verify_crc, "Check page CRC-32s");
+  cat->add_flag("--stats", cat_options.show_stats,
+                "Print to stderr how many row groups the --where statistics pruned");
 
   quire::cli::InspectOptions inspect_options;
   auto* inspect = app.add_subcommand(

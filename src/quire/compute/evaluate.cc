@@ -16,6 +16,7 @@
 #include "quire/util/bit_util.h"
 #include "quire/util/float16.h"
 #include "quire/compute/expression.h"
+#include "quire/compute/value_internal.h"
 #include "quire/util/macros.h"
 
 namespace quire::compute {
@@ -30,9 +31,7 @@ namespace {
 // Truth values of SQL's three-valued logic.
 enum Truth : int8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
 
-// A value as compared: integers (incl. temporal ticks) exactly, floats as doubles,
-// strings and binaries as bytes.
-using Value = std::variant<__int128, double, std::string_view, bool>;
+using internal::Value;
 
 enum class Domain { kBool, kInt, kFloat, kBytes, kNull };
 
@@ -145,64 +144,6 @@ Result<__int128> TemporalLiteral(const std::string& s, const DataType& t, const 
   return (__int128(days) * 86400 + h * 3600 + mi * 60 + sec) * per_second + fraction_ticks;
 }
 
-// A literal converted into the domain of the column it is compared with.
-Result<std::optional<Value>> LiteralFor(const Literal& l, const DataType& t, const std::string& col) {
-  const DataType& vt = t.id() == TypeId::kDictionary ? *t.dictionary_value_type() : t;
-  const Domain domain = DomainOf(vt);
-  auto mismatch = [&]() {
-    return Status::Invalid("cannot compare column '{}' of type {} with {}", col, t.ToString(),
-                           l.ToString());
-  };
-  switch (l.kind) {
-    case Literal::Kind::kNull: return std::optional<Value>();
-    case Literal::Kind::kBool:
-      if (domain != Domain::kBool) return mismatch();
-      return std::optional<Value>(Value(l.bool_value));
-    case Literal::Kind::kInt:
-      if (domain == Domain::kInt) return std::optional<Value>(Value(__int128(l.int_value)));
-      if (domain == Domain::kFloat) return std::optional<Value>(Value(double(l.int_value)));
-      return mismatch();
-    case Literal::Kind::kDouble:
-      if (domain == Domain::kInt || domain == Domain::kFloat) {
-        return std::optional<Value>(Value(l.double_value));
-      }
-      return mismatch();
-    case Literal::Kind::kString:
-      if (domain == Domain::kBytes) return std::optional<Value>(Value(std::string_view(l.string_value)));
-      if (vt.id() == TypeId::kDate32 || vt.id() == TypeId::kDate64 || vt.id() == TypeId::kTimestamp) {
-        QUIRE_ASSIGN_OR_RETURN(auto ticks, TemporalLiteral(l.string_value, vt, col));
-        return std::optional<Value>(Value(ticks));
-      }
-      return mismatch();
-  }
-  return mismatch();
-}
-
-// -1, 0, 1; nullopt when the two values cannot be ordered (NaN).
-std::optional<int> Order(const Value& a, const Value& b) {
-  auto three = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
-  if (std::holds_alternative<__int128>(a) && std::holds_alternative<__int128>(b)) {
-    return three(std::get<__int128>(a), std::get<__int128>(b));
-  }
-  auto as_double = [](const Value& v) -> std::optional<double> {
-    if (std::holds_alternative<double>(v)) return std::get<double>(v);
-    if (std::holds_alternative<__int128>(v)) return double(std::get<__int128>(v));
-    return std::nullopt;
-  };
-  const auto da = as_double(a), db = as_double(b);
-  if (da && db) {
-    if (std::isnan(*da) || std::isnan(*db)) return std::nullopt;
-    return three(*da, *db);
-  }
-  if (std::holds_alternative<std::string_view>(a) && std::holds_alternative<std::string_view>(b)) {
-    return three(std::get<std::string_view>(a).compare(std::get<std::string_view>(b)), 0);
-  }
-  if (std::holds_alternative<bool>(a) && std::holds_alternative<bool>(b)) {
-    return three(int(std::get<bool>(a)), int(std::get<bool>(b)));
-  }
-  return std::nullopt;
-}
-
 Truth Test(Expression::CompareOp op, int order) {
   using Op = Expression::CompareOp;
   switch (op) {
@@ -216,16 +157,9 @@ Truth Test(Expression::CompareOp op, int order) {
   return kUnknown;
 }
 
-Expression::CompareOp Flip(Expression::CompareOp op) {
-  using Op = Expression::CompareOp;
-  switch (op) {
-    case Op::kLt: return Op::kGt;
-    case Op::kLe: return Op::kGe;
-    case Op::kGt: return Op::kLt;
-    case Op::kGe: return Op::kLe;
-    default: return op;
-  }
-}
+using internal::Flip;
+using internal::LiteralFor;
+using internal::Order;
 
 class Evaluator {
  public:
@@ -389,6 +323,79 @@ class Evaluator {
 };
 
 }  // namespace
+
+namespace internal {
+
+// A literal converted into the domain of the column it is compared with.
+Result<std::optional<Value>> LiteralFor(const Literal& l, const DataType& t, const std::string& col) {
+  const DataType& vt = t.id() == TypeId::kDictionary ? *t.dictionary_value_type() : t;
+  const Domain domain = DomainOf(vt);
+  auto mismatch = [&]() {
+    return Status::Invalid("cannot compare column '{}' of type {} with {}", col, t.ToString(),
+                           l.ToString());
+  };
+  switch (l.kind) {
+    case Literal::Kind::kNull: return std::optional<Value>();
+    case Literal::Kind::kBool:
+      if (domain != Domain::kBool) return mismatch();
+      return std::optional<Value>(Value(l.bool_value));
+    case Literal::Kind::kInt:
+      if (domain == Domain::kInt) return std::optional<Value>(Value(__int128(l.int_value)));
+      if (domain == Domain::kFloat) return std::optional<Value>(Value(double(l.int_value)));
+      return mismatch();
+    case Literal::Kind::kDouble:
+      if (domain == Domain::kInt || domain == Domain::kFloat) {
+        return std::optional<Value>(Value(l.double_value));
+      }
+      return mismatch();
+    case Literal::Kind::kString:
+      if (domain == Domain::kBytes) return std::optional<Value>(Value(std::string_view(l.string_value)));
+      if (vt.id() == TypeId::kDate32 || vt.id() == TypeId::kDate64 || vt.id() == TypeId::kTimestamp) {
+        QUIRE_ASSIGN_OR_RETURN(auto ticks, TemporalLiteral(l.string_value, vt, col));
+        return std::optional<Value>(Value(ticks));
+      }
+      return mismatch();
+  }
+  return mismatch();
+}
+
+// -1, 0, 1; nullopt when the two values cannot be ordered (NaN).
+std::optional<int> Order(const Value& a, const Value& b) {
+  auto three = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (std::holds_alternative<__int128>(a) && std::holds_alternative<__int128>(b)) {
+    return three(std::get<__int128>(a), std::get<__int128>(b));
+  }
+  auto as_double = [](const Value& v) -> std::optional<double> {
+    if (std::holds_alternative<double>(v)) return std::get<double>(v);
+    if (std::holds_alternative<__int128>(v)) return double(std::get<__int128>(v));
+    return std::nullopt;
+  };
+  const auto da = as_double(a), db = as_double(b);
+  if (da && db) {
+    if (std::isnan(*da) || std::isnan(*db)) return std::nullopt;
+    return three(*da, *db);
+  }
+  if (std::holds_alternative<std::string_view>(a) && std::holds_alternative<std::string_view>(b)) {
+    return three(std::get<std::string_view>(a).compare(std::get<std::string_view>(b)), 0);
+  }
+  if (std::holds_alternative<bool>(a) && std::holds_alternative<bool>(b)) {
+    return three(int(std::get<bool>(a)), int(std::get<bool>(b)));
+  }
+  return std::nullopt;
+}
+
+Expression::CompareOp Flip(Expression::CompareOp op) {
+  using Op = Expression::CompareOp;
+  switch (op) {
+    case Op::kLt: return Op::kGt;
+    case Op::kLe: return Op::kGe;
+    case Op::kGt: return Op::kLt;
+    case Op::kGe: return Op::kLe;
+    default: return op;
+  }
+}
+
+}  // namespace internal
 
 Result<ArrayPtr> Evaluate(const Expression& expr, const columnar::RecordBatch& batch) {
   Evaluator ev(batch);

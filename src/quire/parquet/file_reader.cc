@@ -7,6 +7,8 @@
 #include "quire/parquet/column_decoder.h"
 #include "quire/parquet/footer.h"
 #include "quire/parquet/page_reader.h"
+#include "quire/parquet/statistics.h"
+#include "quire/compute/statistics.h"
 #include "quire/util/macros.h"
 
 namespace quire::parquet {
@@ -234,12 +236,13 @@ namespace {
 class RowGroupBatchReader final : public columnar::RecordBatchReader {
  public:
   RowGroupBatchReader(const FileReader& reader, std::vector<int> fields, std::vector<int> groups,
-                      columnar::SchemaPtr schema, ReadOptions options)
+                      columnar::SchemaPtr schema, ReadOptions options, std::vector<int> projection)
       : reader_(reader),
         fields_(std::move(fields)),
         groups_(std::move(groups)),
         schema_(std::move(schema)),
-        options_(std::move(options)) {
+        options_(std::move(options)),
+        projection_(std::move(projection)) {
     owned_pool_ = MakePool(options_, &pool_);
   }
 
@@ -248,9 +251,17 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   Result<RecordBatchPtr> Next() override {
     while (!current_ || offset_ >= current_->num_rows()) {
       if (next_group_ >= groups_.size()) return RecordBatchPtr();
-      QUIRE_ASSIGN_OR_RETURN(current_,
-                             reader_.ReadRowGroup(groups_[next_group_++], fields_, options_,
-                                                  pool_));
+      QUIRE_ASSIGN_OR_RETURN(current_, reader_.ReadRowGroup(groups_[next_group_++], fields_,
+                                                            options_, pool_));
+      if (options_.stats) options_.stats->rows_read += current_->num_rows();
+      if (options_.filter && options_.exact_filter) {
+        QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *current_));
+        QUIRE_ASSIGN_OR_RETURN(current_, compute::Filter(*current_, *mask));
+      }
+      if (!projection_.empty()) {
+        QUIRE_ASSIGN_OR_RETURN(current_, current_->SelectColumns(projection_));
+      }
+      if (options_.stats) options_.stats->rows_returned += current_->num_rows();
       offset_ = 0;
       if (current_->num_rows() == 0) continue;
     }
@@ -266,6 +277,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::vector<int> groups_;
   columnar::SchemaPtr schema_;
   ReadOptions options_;
+  std::vector<int> projection_;  // empty: all read fields are returned
   std::unique_ptr<util::ThreadPool> owned_pool_;
   util::ThreadPool* pool_ = nullptr;
   RecordBatchPtr current_;
@@ -273,7 +285,40 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   size_t next_group_ = 0;
 };
 
+void FilterColumns(const compute::Expression& e, std::vector<std::string>* out) {
+  if (e.kind() == compute::Expression::Kind::kColumn) {
+    if (std::find(out->begin(), out->end(), e.column()) == out->end()) out->push_back(e.column());
+    return;
+  }
+  if (e.left()) FilterColumns(*e.left(), out);
+  if (e.right()) FilterColumns(*e.right(), out);
+}
+
 }  // namespace
+
+bool FileReader::RowGroupMayMatch(int index, const compute::Expression& filter) const {
+  const RowGroup& rg = metadata_->row_groups[size_t(index)];
+  std::vector<std::pair<std::string, compute::ColumnStatistics>> stats;
+  for (size_t f = 0; f < schema_.root().children.size(); ++f) {
+    const SchemaNode& n = schema_.node(schema_.root().children[f]);
+    if (!n.is_leaf() || n.repetition == FieldRepetitionType::kRepeated) continue;
+    const ColumnChunk& chunk = rg.columns[size_t(n.column)];
+    if (!chunk.meta_data) continue;
+    std::optional<ColumnOrder> order;
+    if (metadata_->column_orders && size_t(n.column) < metadata_->column_orders->size()) {
+      order = (*metadata_->column_orders)[size_t(n.column)];
+    }
+    stats.emplace_back(n.name(), ChunkStatistics(schema_.column(n.column), *chunk.meta_data,
+                                                 arrow_schema_->field(int(f))->type(),
+                                                 rg.num_rows, order));
+  }
+  return compute::MayMatch(filter, [&](std::string_view name) -> const compute::ColumnStatistics* {
+    for (const auto& [n, s] : stats) {
+      if (n == name) return &s;
+    }
+    return nullptr;
+  });
+}
 
 Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
     const ReadOptions& options) const {
@@ -281,6 +326,24 @@ Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
     return Status::Invalid("batch_rows must be positive, not {}", options.batch_rows);
   }
   QUIRE_ASSIGN_OR_RETURN(auto fields, ResolveColumns(options));
+  std::vector<int> projection;
+  if (options.filter) {
+    // Read the filter's columns too; return only the requested ones.
+    std::vector<std::string> names;
+    FilterColumns(*options.filter, &names);
+    std::vector<int> read = fields;
+    for (const auto& name : names) {
+      const int i = arrow_schema_->GetFieldIndex(name);
+      if (i < 0) {
+        QUIRE_RETURN_NOT_OK(arrow_schema_->GetField(name).status().WithContext(file_->path()));
+      }
+      if (std::find(read.begin(), read.end(), i) == read.end()) read.push_back(i);
+    }
+    if (read.size() != fields.size()) {
+      for (size_t k = 0; k < fields.size(); ++k) projection.push_back(int(k));
+      fields = std::move(read);
+    }
+  }
   std::vector<int> groups = options.row_groups;
   if (groups.empty()) {
     for (int g = 0; g < num_row_groups(); ++g) groups.push_back(g);
@@ -291,11 +354,23 @@ Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
                              num_row_groups());
     }
   }
+  if (options.stats) options.stats->row_groups += int64_t(groups.size());
+  if (options.filter) {
+    std::vector<int> kept;
+    for (int g : groups) {
+      if (RowGroupMayMatch(g, *options.filter)) kept.push_back(g);
+    }
+    if (options.stats) options.stats->row_groups_pruned += int64_t(groups.size() - kept.size());
+    groups = std::move(kept);
+  }
   columnar::FieldVector out;
-  for (int f : fields) out.push_back(arrow_schema_->field(f));
+  for (size_t k = 0; k < (projection.empty() ? fields.size() : projection.size()); ++k) {
+    out.push_back(arrow_schema_->field(fields[k]));
+  }
   auto schema = columnar::schema(std::move(out), arrow_schema_->metadata());
   return std::unique_ptr<columnar::RecordBatchReader>(std::make_unique<RowGroupBatchReader>(
-      *this, std::move(fields), std::move(groups), std::move(schema), options));
+      *this, std::move(fields), std::move(groups), std::move(schema), options,
+      std::move(projection)));
 }
 
 Result<columnar::TablePtr> FileReader::ReadTable(const ReadOptions& options) const {

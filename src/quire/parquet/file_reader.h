@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "quire/columnar/record_batch.h"
+#include "quire/compute/expression.h"
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/column_decoder.h"
 #include "quire/parquet/metadata.h"
@@ -20,6 +21,14 @@
 
 namespace quire::parquet {
 
+/// \brief What a read skipped and kept (filled when ReadOptions::stats is set).
+struct ReadStats {
+  int64_t row_groups = 0;         ///< row groups considered
+  int64_t row_groups_pruned = 0;  ///< skipped: their statistics rule the filter out
+  int64_t rows_read = 0;          ///< rows decoded
+  int64_t rows_returned = 0;      ///< rows left after the exact filter
+};
+
 /// \brief What to read and how.
 struct ReadOptions {
   /// Top-level columns to read, by name, in the order wanted; empty reads all.
@@ -28,6 +37,13 @@ struct ReadOptions {
   std::vector<int> row_groups;
   /// Rows per batch of Read(); row groups are cut into batches of at most this many.
   int64_t batch_rows = 64 * 1024;
+  /// Keep only rows where this predicate holds: row groups whose statistics rule it
+  /// out are skipped, and (with exact_filter) the remaining rows are filtered.
+  /// Columns it names are read even when `columns` leaves them out.
+  compute::ExpressionPtr filter;
+  bool exact_filter = true;
+  /// When set, receives what the read pruned and kept (updated as batches flow).
+  ReadStats* stats = nullptr;
   /// Check the CRC-32 of pages that carry one.
   bool verify_crc = false;
   /// Threads decoding column chunks: 1 decodes on the calling thread; 0 uses the
@@ -81,6 +97,8 @@ class QUIRE_EXPORT FileReader {
  private:
   FileReader() = default;
   Result<std::vector<int>> ResolveColumns(const ReadOptions& options) const;
+  /// \brief Whether row group `index` may hold rows matching `filter`.
+  bool RowGroupMayMatch(int index, const compute::Expression& filter) const;
   Result<ColumnChunkData> DecodeLeaf(int row_group, int column,
                                      const ReadOptions& options) const;
 
