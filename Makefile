@@ -1,10 +1,11 @@
 # quire's entry points. `make demo` and `make test` work on a fresh Debian 12
 # machine: each first runs scripts/setup.sh, which installs what is missing.
 
+SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup release asan demo test test-release test-asan bench fuzz clean
+.PHONY: all setup release asan demo test test-release test-asan test-fuzz fuzz-build bench fuzz clean
 
 all: release
 
@@ -27,8 +28,9 @@ asan: setup build/asan/build.ninja
 demo: release
 	./build/release/src/quire/cli/quire demo
 
-## test: install, build Release and ASan+UBSan, run every test in both.
-test: test-release test-asan
+## test: install, build Release and ASan+UBSan, run every test in both, then a
+## short deterministic libFuzzer run of every fuzzer (test-fuzz).
+test: test-release test-asan test-fuzz
 
 test-release: release
 	cd build/release && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
@@ -37,6 +39,31 @@ test-asan: asan
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+## test-fuzz: build the fuzzers (clang, ASan+UBSan) and run each for a fixed
+## number of inputs from a fixed seed over the seeds and committed crashers, so the
+## outcome is the same on every run of the same code. `make fuzz` runs longer.
+# Inputs per fuzzer (about 5-20 s each): the cheap targets get more.
+FUZZ_TEST_RUNS_array_validate ?= 200000
+FUZZ_TEST_RUNS_codec_decompress ?= 20000
+FUZZ_TEST_RUNS_parquet_metadata ?= 200000
+FUZZ_TEST_RUNS_parquet_reader ?= 3000
+test-fuzz: fuzz-build
+	set -e; for f in $(FUZZERS); do \
+	  case $$f in \
+	    array_validate) runs=$(FUZZ_TEST_RUNS_array_validate) ;; \
+	    codec_decompress) runs=$(FUZZ_TEST_RUNS_codec_decompress) ;; \
+	    parquet_metadata) runs=$(FUZZ_TEST_RUNS_parquet_metadata) ;; \
+	    *) runs=$(FUZZ_TEST_RUNS_parquet_reader) ;; \
+	  esac; \
+	  rm -rf build/fuzz/test-corpus/$$f; mkdir -p build/fuzz/test-corpus/$$f; \
+	  echo "== $$f: $$runs inputs"; \
+	  ./build/fuzz/fuzz/$${f}_fuzzer -seed=1 -runs=$$runs -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/crashers/$$f- build/fuzz/test-corpus/$$f \
+	    $$( [ -d build/fuzz/seeds/$$f ] && echo build/fuzz/seeds/$$f ) tests/data/fuzz/$$f \
+	    > build/fuzz/test-$$f.log 2>&1 || { tail -40 build/fuzz/test-$$f.log; exit 1; }; \
+	  grep -E "^(Done|stat::number_of_executed_units)" build/fuzz/test-$$f.log; \
+	done
 
 ## bench: build with -O3 and run the benchmarks.
 bench: setup
@@ -49,13 +76,15 @@ bench: setup
 ## build/fuzz/crashers/; copy them to tests/data/fuzz/<target>/ with the fix.
 FUZZ_SECONDS ?= 60
 FUZZERS = array_validate codec_decompress parquet_metadata parquet_reader
-fuzz:
+fuzz-build:
 	@bash scripts/setup.sh --fuzz
 	cmake --preset fuzz >/dev/null
 	cmake --build build/fuzz -j $(JOBS)
 	./build/fuzz/fuzz/make_fuzz_seeds build/fuzz/seeds
 	mkdir -p build/fuzz/seeds/parquet_reader build/fuzz/seeds/parquet_metadata build/fuzz/crashers
 	cp tests/data/parquet/data/*.parquet build/fuzz/seeds/parquet_reader/
+
+fuzz: fuzz-build
 	set -e; for f in $(FUZZERS); do \
 	  mkdir -p build/fuzz/corpus/$$f tests/data/fuzz/$$f; \
 	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
