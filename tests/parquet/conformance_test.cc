@@ -157,17 +157,6 @@ std::optional<std::string> Compare(element expected, element ours, const Compari
          simdjson::to_string(ours);
 }
 
-bool HasLegacyTimestamp(const SchemaDescriptor& s, int node) {
-  const SchemaNode& n = s.node(node);
-  if (n.is_leaf()) {
-    return !n.element->logical_type && n.element->converted_type &&
-           (*n.element->converted_type == ConvertedType::kTimestampMillis ||
-            *n.element->converted_type == ConvertedType::kTimestampMicros);
-  }
-  return std::any_of(n.children.begin(), n.children.end(),
-                     [&](int c) { return HasLegacyTimestamp(s, c); });
-}
-
 struct ReadResult {
   Status status;
   std::unique_ptr<FileReader> reader;
@@ -225,7 +214,7 @@ std::optional<std::string> Check(const std::string& relative, element expected,
   std::vector<Comparison> columns(size_t(table.num_columns()));
   const SchemaDescriptor& schema = read.reader->schema_descriptor();
   for (int c = 0; c < table.num_columns(); ++c) {
-    columns[size_t(c)].legacy_timestamps = HasLegacyTimestamp(schema, schema.root().children[size_t(c)]);
+    columns[size_t(c)].legacy_timestamps = test::HasLegacyTimestamp(schema, schema.root().children[size_t(c)]);
   }
   simdjson::dom::parser parser;
   if (has_rows) {

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "quire/parquet/schema.h"
+
 namespace quire::parquet::test {
 
 namespace fs = std::filesystem;
@@ -43,6 +45,20 @@ inline std::vector<fs::path> CorpusFiles() {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+/// \brief Whether a leaf under schema node `node` is annotated only with the legacy
+/// TIMESTAMP_MILLIS/MICROS converted types (UTC-adjusted by the specification,
+/// naive for DuckDB: the corpus README's second normalization).
+inline bool HasLegacyTimestamp(const SchemaDescriptor& s, int node) {
+  const SchemaNode& n = s.node(node);
+  if (n.is_leaf()) {
+    return !n.element->logical_type && n.element->converted_type &&
+           (*n.element->converted_type == ConvertedType::kTimestampMillis ||
+            *n.element->converted_type == ConvertedType::kTimestampMicros);
+  }
+  return std::any_of(n.children.begin(), n.children.end(),
+                     [&](int c) { return HasLegacyTimestamp(s, c); });
 }
 
 }  // namespace quire::parquet::test

@@ -243,19 +243,6 @@ std::string NoTimeZones(std::string s) {
   return s;
 }
 
-bool HasLegacyTimestamp(const SchemaDescriptor& s, int node) {
-  const SchemaNode& n = s.node(node);
-  if (n.is_leaf()) {
-    return !n.element->logical_type && n.element->converted_type &&
-           (*n.element->converted_type == ConvertedType::kTimestampMillis ||
-            *n.element->converted_type == ConvertedType::kTimestampMicros);
-  }
-  for (int c : n.children) {
-    if (HasLegacyTimestamp(s, c)) return true;
-  }
-  return false;
-}
-
 TEST(SchemaCorpusTest, ColumnTypesMatchTheExpectedFilesOrAListedSpecDifference) {
   const std::filesystem::path root = test::CorpusRoot();
   ASSERT_TRUE(std::filesystem::is_directory(root)) << "run from the project root";
@@ -297,7 +284,7 @@ TEST(SchemaCorpusTest, ColumnTypesMatchTheExpectedFilesOrAListedSpecDifference) 
       if (ours == "GEOMETRY" && columns[size_t(i)].second.rfind("GEOMETRY", 0) == 0) continue;
       // Legacy timestamps nested in structs or lists: the same UTC-adjusted rule.
       if (NoTimeZones(ours) == columns[size_t(i)].second &&
-          HasLegacyTimestamp(*schema, schema->root().children[size_t(i)])) {
+          test::HasLegacyTimestamp(*schema, schema->root().children[size_t(i)])) {
         ++differences;
         continue;
       }
