@@ -15,6 +15,7 @@
 /// - record_batch.h: RecordBatch, RecordBatchReader, ChunkedArray and Table.
 /// - c_data.h: export and import through the Arrow C Data and C Stream Interfaces.
 /// - json.h: the canonical JSON rendering the conformance tests compare with.
+/// - variant.h: the Variant binary encoding (semi-structured values).
 /// - pretty_print.h: text tables for the command line.
 
 #include "quire/columnar/array.h"
@@ -27,3 +28,4 @@
 #include "quire/columnar/record_batch.h"
 #include "quire/columnar/temporal.h"
 #include "quire/columnar/type.h"
+#include "quire/columnar/variant.h"

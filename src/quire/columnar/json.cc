@@ -18,6 +18,7 @@
 #include "quire/columnar/record_batch.h"
 #include "quire/columnar/temporal.h"
 #include "quire/columnar/type.h"
+#include "quire/columnar/variant.h"
 #include "quire/util/float16.h"
 #include "quire/util/macros.h"
 
@@ -236,6 +237,39 @@ void AppendStruct(const Array& array, int64_t i, std::string* out) {
     AppendJsonValue(*array.child(c), array.offset() + i, out, type.field(c).get());
   }
   out->push_back('}');
+}
+
+bool IsVariant(const Array& array, const Field* field) {
+  if (field == nullptr || field->metadata() == nullptr) return false;
+  if (array.type_id() != TypeId::kStruct) return false;
+  return field->metadata()->Get("ARROW:extension:name") == kVariantExtensionName;
+}
+
+// A Variant struct renders as the value it encodes; bytes that are not a valid
+// Variant render as the plain struct, so nothing is hidden.
+bool AppendVariantSlot(const Array& array, int64_t i, std::string* out) {
+  const DataType& type = *array.type();
+  int metadata_child = -1, value_child = -1;
+  for (int c = 0; c < type.num_fields(); ++c) {
+    const auto& name = type.field(c)->name();
+    const TypeId id = type.field(c)->type()->id();
+    if (id != TypeId::kBinary && id != TypeId::kLargeBinary && id != TypeId::kBinaryView) continue;
+    if (name == "metadata") metadata_child = c;
+    if (name == "value") value_child = c;
+  }
+  if (metadata_child < 0 || value_child < 0) return false;
+  const Array& m = *array.child(metadata_child);
+  const Array& v = *array.child(value_child);
+  const int64_t k = array.offset() + i;
+  if (m.IsNull(k) || v.IsNull(k)) return false;
+  const std::string_view mb = GetBytes(m, k), vb = GetBytes(v, k);
+  auto metadata = VariantMetadata::Make(
+      {reinterpret_cast<const uint8_t*>(mb.data()), mb.size()});
+  if (!metadata.ok()) return false;
+  auto value = VariantValue::Make(*metadata, {reinterpret_cast<const uint8_t*>(vb.data()), vb.size()});
+  if (!value.ok()) return false;
+  AppendVariantJson(*value, out);
+  return true;
 }
 
 void AppendMap(const Array& array, int64_t i, std::string* out) {
@@ -479,7 +513,10 @@ void AppendJsonValue(const Array& array, int64_t i, std::string* out,
     case TypeId::kList: AppendList<int32_t>(array, i, out); return;
     case TypeId::kLargeList: AppendList<int64_t>(array, i, out); return;
     case TypeId::kFixedSizeList: AppendFixedSizeList(array, i, out); return;
-    case TypeId::kStruct: AppendStruct(array, i, out); return;
+    case TypeId::kStruct:
+      if (IsVariant(array, field) && AppendVariantSlot(array, i, out)) return;
+      AppendStruct(array, i, out);
+      return;
     case TypeId::kMap: AppendMap(array, i, out); return;
     case TypeId::kDictionary:
       // The field describes the dictionary column, so its extension metadata
@@ -489,6 +526,91 @@ void AppendJsonValue(const Array& array, int64_t i, std::string* out,
   }
   QUIRE_DCHECK(false);
   out->append("null");
+}
+
+namespace {
+
+// `typed`: prefix primitives with their physical type (VariantDebugString).
+void AppendVariant(const VariantValue& v, bool typed, std::string* out) {
+  auto quoted = [&](const std::string& text) {
+    out->push_back('"');
+    out->append(text);
+    out->push_back('"');
+  };
+  const VariantType type = v.type();
+  if (typed && type != VariantType::kNull && type != VariantType::kArray &&
+      type != VariantType::kObject) {
+    out->append(type == VariantType::kBooleanTrue || type == VariantType::kBooleanFalse
+                    ? "boolean"
+                    : VariantTypeName(type));
+    out->push_back(':');
+  }
+  switch (type) {
+    case VariantType::kNull: out->append("null"); return;
+    case VariantType::kBooleanTrue: out->append("true"); return;
+    case VariantType::kBooleanFalse: out->append("false"); return;
+    case VariantType::kInt8:
+    case VariantType::kInt16:
+    case VariantType::kInt32:
+    case VariantType::kInt64: AppendSigned(v.integer(), out); return;
+    case VariantType::kFloat: AppendShortest(v.float32(), true, out); return;
+    case VariantType::kDouble: AppendShortest(v.float64(), true, out); return;
+    case VariantType::kDecimal4:
+    case VariantType::kDecimal8:
+    case VariantType::kDecimal16: {
+      // The scale shows: 1.50 and 1.5 are different encodings of one number.
+      uint8_t bytes[16];
+      DecimalFromInt128(v.decimal_unscaled(), 16, bytes);
+      const std::string text = DecimalToString(bytes, 16, v.decimal_scale());
+      if (typed) out->append(text); else quoted(text);
+      return;
+    }
+    case VariantType::kDate: quoted(FormatDate(v.integer())); return;
+    case VariantType::kTimestampMicros:
+      quoted(FormatTimestamp(v.integer(), TimeUnit::kMicro) + "Z");
+      return;
+    case VariantType::kTimestampNtzMicros:
+      quoted(FormatTimestamp(v.integer(), TimeUnit::kMicro));
+      return;
+    case VariantType::kTimestampNanos:
+      quoted(FormatTimestamp(v.integer(), TimeUnit::kNano) + "Z");
+      return;
+    case VariantType::kTimestampNtzNanos:
+      quoted(FormatTimestamp(v.integer(), TimeUnit::kNano));
+      return;
+    case VariantType::kTimeNtzMicros: quoted(FormatTimeOfDay(v.integer(), TimeUnit::kMicro)); return;
+    case VariantType::kString: AppendJsonString(v.bytes_value(), out); return;
+    case VariantType::kBinary: AppendHex(v.bytes_value(), out); return;
+    case VariantType::kUuid: AppendUuid(v.bytes_value(), out); return;
+    case VariantType::kArray:
+    case VariantType::kObject: {
+      const bool object = type == VariantType::kObject;
+      out->push_back(object ? '{' : '[');
+      for (uint32_t i = 0; i < v.num_elements(); ++i) {
+        if (i > 0) out->push_back(',');
+        if (object) {
+          AppendJsonString(v.field_name(i), out);
+          out->push_back(':');
+        }
+        AppendVariant(v.element(i), typed, out);
+      }
+      out->push_back(object ? '}' : ']');
+      return;
+    }
+  }
+  out->append("null");
+}
+
+}  // namespace
+
+void AppendVariantJson(const VariantValue& value, std::string* out) {
+  AppendVariant(value, /*typed=*/false, out);
+}
+
+std::string VariantDebugString(const VariantValue& value) {
+  std::string out;
+  AppendVariant(value, /*typed=*/true, &out);
+  return out;
 }
 
 std::string JsonValue(const Array& array, int64_t i, const Field* field) {

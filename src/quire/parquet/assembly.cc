@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include "quire/columnar/builder.h"
+#include "quire/parquet/variant_shredding.h"
 #include "quire/util/bit_util.h"
 #include "quire/util/macros.h"
 
@@ -46,6 +47,12 @@ class Assembler {
     if (n.repetition == FieldRepetitionType::kRepeated && !as_element) {
       // A repeated field that is not a LIST's level: a list of required elements.
       return BuildList(node, node, type, t, p, /*element_node=*/node, /*element_is_self=*/true);
+    }
+    if (IsVariantGroup(n) && type->id() == TypeId::kStruct) {
+      // Assemble the group as stored, then rebuild the Variant values.
+      QUIRE_ASSIGN_OR_RETURN(auto stored_type, ShreddedVariantType(s_, node));
+      QUIRE_ASSIGN_OR_RETURN(auto stored, BuildStruct(node, stored_type, t, p));
+      return UnshredVariant(*stored, type, n.name(), pool_);
     }
     switch (type->id()) {
       case TypeId::kList:

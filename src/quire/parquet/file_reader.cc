@@ -199,7 +199,11 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
     return Status::Corrupt("{}: chunk type {} differs from the schema's {}", where,
                            ToString(m.type), ToString(cd.physical_type));
   }
-  QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, arrow_options_));
+  ArrowSchemaOptions leaf_options = arrow_options_;
+  if (leaf_options.read_dictionary && IsInsideVariant(schema_, cd.node)) {
+    leaf_options.read_dictionary = false;  // Variant leaves are rebuilt, not returned
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, leaf_options));
   if (rg.num_rows == 0 || m.num_values == 0) {
     // Nothing to decode; writers leave the offsets of empty chunks at 0.
     QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf_type, 0, options.pool));

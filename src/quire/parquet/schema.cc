@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "quire/columnar/variant.h"
 #include "quire/util/macros.h"
 
 namespace quire::parquet {
@@ -129,6 +130,10 @@ bool IsMap(const SchemaElement& e) {
   return HasLogical(e, LogicalType::Kind::kMap) ||
          (!e.logical_type && (HasConverted(e, ConvertedType::kMap) ||
                               HasConverted(e, ConvertedType::kMapKeyValue)));
+}
+
+bool IsVariantElement(const SchemaElement& e) {
+  return !e.type && HasLogical(e, LogicalType::Kind::kVariant);
 }
 
 columnar::TimeUnit ArrowUnit(TimeUnit unit) {
@@ -316,7 +321,10 @@ Result<FieldPtr> FieldOf(const SchemaDescriptor& s, int index, const ArrowSchema
   QUIRE_ASSIGN_OR_RETURN(TypePtr type, NodeType(s, index, o));
   // Canonical Arrow extension types name what the plain storage type cannot say.
   columnar::MetadataPtr metadata;
-  if (n.is_leaf() && n.element->logical_type) {
+  if (IsVariantElement(*n.element)) {
+    metadata = columnar::KeyValueMetadata::Make(
+        {{"ARROW:extension:name", std::string(columnar::kVariantExtensionName)}});
+  } else if (n.is_leaf() && n.element->logical_type) {
     const LogicalType& lt = *n.element->logical_type;
     if (lt.kind == LogicalType::Kind::kUuid) {
       metadata = columnar::KeyValueMetadata::Make({{"ARROW:extension:name", "arrow.uuid"}});
@@ -343,6 +351,13 @@ Result<FieldPtr> FieldOf(const SchemaDescriptor& s, int index, const ArrowSchema
 Result<TypePtr> NodeType(const SchemaDescriptor& s, int index, const ArrowSchemaOptions& o) {
   const SchemaNode& n = s.node(index);
   if (n.is_leaf()) return LeafArrowType(*n.element, o);
+  if (IsVariantElement(*n.element)) {
+    // Read unshredded (VariantShredding.md, "Reconstructing a Shredded Variant"):
+    // a missing value becomes the Variant null, so `value` is never null.
+    return columnar::struct_(
+        {columnar::field("metadata", columnar::binary(), /*nullable=*/false),
+         columnar::field("value", columnar::binary(), /*nullable=*/false)});
+  }
   if (IsList(*n.element)) {
     QUIRE_ASSIGN_OR_RETURN(ListShape shape, ResolveList(s, index));
     if (shape.element_is_repeated_node) {
@@ -400,6 +415,29 @@ Result<ListShape> ResolveList(const SchemaDescriptor& s, int index) {
     shape.element = r.children[0];
   }
   return shape;
+}
+
+bool IsVariantGroup(const SchemaNode& node) {
+  return !node.is_leaf() && IsVariantElement(*node.element);
+}
+
+bool IsInsideVariant(const SchemaDescriptor& schema, int node) {
+  for (int n = schema.node(node).parent; n > 0; n = schema.node(n).parent) {
+    if (IsVariantGroup(schema.node(n))) return true;
+  }
+  return false;
+}
+
+Result<TypePtr> ShreddedVariantType(const SchemaDescriptor& schema, int node,
+                                    const ArrowSchemaOptions& options) {
+  ArrowSchemaOptions o = options;
+  o.read_dictionary = false;
+  columnar::FieldVector fields;
+  for (int c : schema.node(node).children) {
+    QUIRE_ASSIGN_OR_RETURN(FieldPtr f, FieldOf(schema, c, o));
+    fields.push_back(std::move(f));
+  }
+  return columnar::struct_(std::move(fields));
 }
 
 Result<FieldPtr> ArrowFieldOf(const SchemaDescriptor& schema, int node,

@@ -99,6 +99,22 @@ QUIRE_EXPORT Result<columnar::SchemaPtr> ToArrowSchema(const SchemaDescriptor& s
                                                        const FileMetaData& metadata,
                                                        const ArrowSchemaOptions& options = {});
 
+/// \brief Return whether `node` is a group annotated VARIANT. Such a group reads as
+/// the unshredded struct<metadata: binary, value: binary> with the extension name
+/// "arrow.parquet.variant".
+QUIRE_EXPORT bool IsVariantGroup(const SchemaNode& node);
+
+/// \brief Return whether schema node `node` lies inside a VARIANT group (its leaves
+/// are decoded as stored: never as dictionary arrays).
+QUIRE_EXPORT bool IsInsideVariant(const SchemaDescriptor& schema, int node);
+
+/// \brief Return the Arrow type of the VARIANT group `node` as stored: a struct of
+/// its children (metadata, value and the shredded typed_value tree), with
+/// read_dictionary off.
+QUIRE_EXPORT Result<columnar::TypePtr> ShreddedVariantType(const SchemaDescriptor& schema,
+                                                           int node,
+                                                           const ArrowSchemaOptions& options = {});
+
 /// \brief How a LIST-annotated group maps to Arrow: which node holds the repeated
 /// level, which node is the element, and whether elements are required.
 struct ListShape {
