@@ -73,8 +73,11 @@ Status Cat(const CatOptions& o) {
     }
   }
   if (o.show_stats) {
-    fmt::print(stderr, "row groups: {} of {} pruned by statistics; rows: {} decoded, {} kept\n",
-               stats.row_groups_pruned, stats.row_groups, stats.rows_read, stats.rows_returned);
+    fmt::print(stderr,
+               "row groups: {} of {} pruned; pages: {} pruned by the page index ({} bytes "
+               "not read, {} rows skipped); rows: {} decoded, {} kept\n",
+               stats.row_groups_pruned, stats.row_groups, stats.pages_pruned,
+               stats.bytes_not_read, stats.rows_pruned, stats.rows_read, stats.rows_returned);
   }
   return Status::OK();
 }

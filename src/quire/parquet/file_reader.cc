@@ -2,6 +2,7 @@
 #include "quire/parquet/file_reader.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "quire/parquet/assembly.h"
 #include "quire/parquet/column_decoder.h"
@@ -128,6 +129,12 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
 Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int>& fields,
                                                     const ReadOptions& options,
                                                     util::ThreadPool* pool) const {
+  return ReadRows(index, fields, options, pool, nullptr, nullptr);
+}
+
+Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& fields,
+                                            const ReadOptions& options, util::ThreadPool* pool,
+                                            const RowRanges* rows, ReadStats* stats) const {
   const std::string& path = file_->path();
   if (index < 0 || index >= num_row_groups()) {
     return Status::Invalid("{}: row group {} is outside [0, {})", path, index, num_row_groups());
@@ -151,14 +158,27 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
   // byte range and owns its codec, so they share nothing but the file and the pool.
   std::vector<Result<ColumnChunkData>> decoded;
   decoded.reserve(all_leaves.size());
-  auto decode = [&](int c) { return DecodeLeaf(index, c, options); };
+  // Each leaf counts what it skipped in its own slot: no sharing between threads.
+  std::vector<ReadStats> skipped(all_leaves.size());
+  auto decode = [&](size_t i) {
+    return DecodeLeaf(index, all_leaves[i], options, rows, &skipped[i]);
+  };
   if (pool != nullptr && all_leaves.size() > 1) {
     std::vector<std::future<Result<ColumnChunkData>>> futures;
-    for (int c : all_leaves) futures.push_back(pool->Submit([&decode, c] { return decode(c); }));
+    for (size_t i = 0; i < all_leaves.size(); ++i) {
+      futures.push_back(pool->Submit([&decode, i] { return decode(i); }));
+    }
     for (auto& f : futures) decoded.push_back(f.get());
   } else {
-    for (int c : all_leaves) decoded.push_back(decode(c));
+    for (size_t i = 0; i < all_leaves.size(); ++i) decoded.push_back(decode(i));
   }
+  if (stats != nullptr) {
+    for (const auto& k : skipped) {
+      stats->pages_pruned += k.pages_pruned;
+      stats->bytes_not_read += k.bytes_not_read;
+    }
+  }
+  const int64_t num_rows = rows ? CountRows(*rows) : rg.num_rows;
   std::vector<const ColumnChunkData*> leaves(size_t(schema_.num_columns()), nullptr);
   for (size_t i = 0; i < all_leaves.size(); ++i) {
     QUIRE_RETURN_NOT_OK(decoded[i].status());
@@ -170,7 +190,7 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
     const int f = fields[k];
     const columnar::FieldPtr& field = arrow_schema_->field(f);
     auto array = AssembleField(schema_, schema_.root().children[size_t(f)], field->type(),
-                               leaves, rg.num_rows, options.pool);
+                               leaves, num_rows, options.pool);
     if (!array.ok()) {
       return array.status().WithContext(fmt::format("{}: row group {}", path, index));
     }
@@ -178,11 +198,12 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
     out_columns.push_back(std::move(*array));
   }
   return columnar::RecordBatch::Make(
-      columnar::schema(std::move(out_fields), arrow_schema_->metadata()), rg.num_rows,
+      columnar::schema(std::move(out_fields), arrow_schema_->metadata()), num_rows,
       std::move(out_columns));
 }
 
-Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options) const {
+Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options,
+                                               const RowRanges* rows, ReadStats* stats) const {
   const std::string& path = file_->path();
   const RowGroup& rg = metadata_->row_groups[size_t(index)];
   const ColumnDescriptor& cd = schema_.column(c);
@@ -218,21 +239,73 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
     return Status::Corrupt("{}: chunk of {} bytes at offset {} is outside the file of {} bytes",
                            where, m.total_compressed_size, start, file_size_);
   }
-  // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
-  // dictionary page header; read a little past the end, and stop the pages at
-  // the chunk's value count so the padding is never decoded.
-  constexpr int64_t kChunkPadding = 100;
-  const int64_t length = std::min(m.total_compressed_size + kChunkPadding, file_size_ - start);
-  QUIRE_ASSIGN_OR_RETURN(auto bytes, file_->ReadAt(start, length));
   PageReaderOptions po{.verify_crc = options.verify_crc,
                        .max_page_bytes = options.max_page_bytes,
                        .num_values = m.num_values,
                        .pool = options.pool};
+  columnar::BufferPtr bytes;
+  RowRanges covered = {{0, rg.num_rows}};
+  std::optional<OffsetIndex> offsets;
+  if (rows != nullptr) {
+    auto read = ReadOffsetIndex(*file_, file_size_, chunk, rg.num_rows);
+    if (!read.ok()) return read.status().WithContext(where);
+    offsets = std::move(*read);
+  }
+  if (offsets) {
+    // Only the pages holding wanted rows, after the dictionary page (everything
+    // before the first data page), read in runs of adjacent pages.
+    const auto& locations = offsets->page_locations;
+    const std::vector<size_t> wanted = PagesForRows(*offsets, rg.num_rows, *rows, &covered);
+    std::vector<std::pair<int64_t, int64_t>> ranges;  // offset, length
+    if (locations[0].offset > start) ranges.emplace_back(start, locations[0].offset - start);
+    int64_t total = ranges.empty() ? 0 : ranges[0].second;
+    for (size_t p : wanted) {
+      const PageLocation& l = locations[p];
+      if (!ranges.empty() && ranges.back().first + ranges.back().second == l.offset) {
+        ranges.back().second += l.compressed_page_size;
+      } else {
+        ranges.emplace_back(l.offset, l.compressed_page_size);
+      }
+      total += l.compressed_page_size;
+    }
+    if (stats != nullptr) {
+      stats->pages_pruned += int64_t(locations.size() - wanted.size());
+      for (size_t p = 0, w = 0; p < locations.size(); ++p) {
+        if (w < wanted.size() && wanted[w] == p) {
+          ++w;
+        } else {
+          stats->bytes_not_read += locations[p].compressed_page_size;
+        }
+      }
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto buffer, columnar::MutableBuffer::Allocate(total, options.pool));
+    int64_t at = 0;
+    for (const auto& [offset, length] : ranges) {
+      QUIRE_ASSIGN_OR_RETURN(auto piece, file_->ReadAt(offset, length));
+      if (piece->size() != length) {
+        return Status::IOError("{}: short read of {} bytes at offset {}", where, length, offset);
+      }
+      std::memcpy(buffer->mutable_data() + at, piece->data(), size_t(length));
+      at += length;
+    }
+    bytes = std::move(buffer);
+    po.num_values = -1;  // the buffer holds exactly the chosen pages
+  } else {
+    // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
+    // dictionary page header; read a little past the end, and stop the pages at
+    // the chunk's value count so the padding is never decoded.
+    constexpr int64_t kChunkPadding = 100;
+    const int64_t length = std::min(m.total_compressed_size + kChunkPadding, file_size_ - start);
+    QUIRE_ASSIGN_OR_RETURN(bytes, file_->ReadAt(start, length));
+  }
   auto pages = PageReader::Make(std::move(bytes), cd, m, po);
   if (!pages.ok()) return pages.status().WithContext(where);
   auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool, options.max_chunk_entries);
   if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
-  return data;
+  if (rows == nullptr) return data;
+  auto kept = KeepRows(*data, covered, *rows, cd.max_def_level, cd.max_rep_level, options.pool);
+  if (!kept.ok()) return kept.status().WithContext(where);
+  return kept;
 }
 
 namespace {
@@ -255,8 +328,22 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   Result<RecordBatchPtr> Next() override {
     while (!current_ || offset_ >= current_->num_rows()) {
       if (next_group_ >= groups_.size()) return RecordBatchPtr();
-      QUIRE_ASSIGN_OR_RETURN(current_, reader_.ReadRowGroup(groups_[next_group_++], fields_,
-                                                            options_, pool_));
+      const int group = groups_[next_group_++];
+      std::optional<RowRanges> rows;
+      if (options_.filter) {
+        QUIRE_ASSIGN_OR_RETURN(rows, reader_.PageIndexRows(group, *options_.filter));
+        if (rows && options_.stats) {
+          options_.stats->rows_pruned +=
+              reader_.metadata().row_groups[size_t(group)].num_rows - CountRows(*rows);
+        }
+        if (rows && rows->empty()) {
+          if (options_.stats) ++options_.stats->row_groups_pruned;
+          continue;
+        }
+      }
+      QUIRE_ASSIGN_OR_RETURN(current_, reader_.ReadRows(group, fields_, options_, pool_,
+                                                        rows ? &*rows : nullptr,
+                                                        options_.stats));
       if (options_.stats) options_.stats->rows_read += current_->num_rows();
       if (options_.filter && options_.exact_filter) {
         QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *current_));
@@ -322,6 +409,41 @@ bool FileReader::RowGroupMayMatch(int index, const compute::Expression& filter) 
     }
     return nullptr;
   });
+}
+
+Result<std::optional<RowRanges>> FileReader::PageIndexRows(
+    int index, const compute::Expression& filter) const {
+  const RowGroup& rg = metadata_->row_groups[size_t(index)];
+  std::vector<std::string> names;
+  FilterColumns(filter, &names);
+  std::vector<PageFilterColumn> columns;
+  for (const auto& name : names) {
+    const int f = arrow_schema_->GetFieldIndex(name);
+    if (f < 0) continue;
+    const SchemaNode& n = schema_.node(schema_.root().children[size_t(f)]);
+    if (!n.is_leaf() || n.repetition == FieldRepetitionType::kRepeated) continue;
+    const ColumnChunk& chunk = rg.columns[size_t(n.column)];
+    const std::string where = fmt::format("{}: row group {} column '{}'", file_->path(), index,
+                                          n.name());
+    auto offsets = ReadOffsetIndex(*file_, file_size_, chunk, rg.num_rows);
+    if (!offsets.ok()) return offsets.status().WithContext(where);
+    if (!*offsets) continue;
+    auto column_index = ReadColumnIndex(*file_, file_size_, chunk,
+                                        (*offsets)->page_locations.size());
+    if (!column_index.ok()) return column_index.status().WithContext(where);
+    if (!*column_index) continue;
+    std::optional<ColumnOrder> order;
+    if (metadata_->column_orders && size_t(n.column) < metadata_->column_orders->size()) {
+      order = (*metadata_->column_orders)[size_t(n.column)];
+    }
+    columns.push_back(PageStatistics(name, **column_index, **offsets,
+                                     arrow_schema_->field(f)->type(), rg.num_rows, order,
+                                     schema_.column(n.column).max_def_level > 0));
+  }
+  if (columns.empty()) return std::optional<RowRanges>();
+  RowRanges rows = SelectRows(filter, columns, rg.num_rows);
+  if (CountRows(rows) == rg.num_rows) return std::optional<RowRanges>();
+  return std::optional<RowRanges>(std::move(rows));
 }
 
 Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(

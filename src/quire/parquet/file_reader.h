@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/column_decoder.h"
 #include "quire/parquet/metadata.h"
+#include "quire/parquet/page_index.h"
 #include "quire/parquet/page_reader.h"
 #include "quire/parquet/schema.h"
 #include "quire/util/result.h"
@@ -25,6 +27,9 @@ namespace quire::parquet {
 struct ReadStats {
   int64_t row_groups = 0;         ///< row groups considered
   int64_t row_groups_pruned = 0;  ///< skipped: their statistics rule the filter out
+  int64_t rows_pruned = 0;        ///< rows skipped by the page index
+  int64_t pages_pruned = 0;       ///< data pages not read thanks to the page index
+  int64_t bytes_not_read = 0;     ///< compressed bytes of those pages
   int64_t rows_read = 0;          ///< rows decoded
   int64_t rows_returned = 0;      ///< rows left after the exact filter
 };
@@ -87,6 +92,16 @@ class QUIRE_EXPORT FileReader {
                                                 const ReadOptions& options,
                                                 util::ThreadPool* pool) const;
 
+  /// \brief The rows of row group `index` that the page index (ColumnIndex and
+  /// OffsetIndex of the filter's flat columns) says may match `filter`; nullopt when
+  /// that is every row or the filter's columns have no page index.
+  Result<std::optional<RowRanges>> PageIndexRows(int index,
+                                                 const compute::Expression& filter) const;
+  /// \brief ReadRowGroup limited to `rows` (nullptr: all); pages holding none of
+  /// them are not read, and what was skipped is added to `stats`.
+  Result<columnar::RecordBatchPtr> ReadRows(int index, const std::vector<int>& fields,
+                                            const ReadOptions& options, util::ThreadPool* pool,
+                                            const RowRanges* rows, ReadStats* stats) const;
   /// \brief Read the file as a stream of batches; memory is bounded by one row
   /// group's decoded columns.
   Result<std::unique_ptr<columnar::RecordBatchReader>> Read(const ReadOptions& options = {}) const;
@@ -99,8 +114,8 @@ class QUIRE_EXPORT FileReader {
   Result<std::vector<int>> ResolveColumns(const ReadOptions& options) const;
   /// \brief Whether row group `index` may hold rows matching `filter`.
   bool RowGroupMayMatch(int index, const compute::Expression& filter) const;
-  Result<ColumnChunkData> DecodeLeaf(int row_group, int column,
-                                     const ReadOptions& options) const;
+  Result<ColumnChunkData> DecodeLeaf(int row_group, int column, const ReadOptions& options,
+                                     const RowRanges* rows, ReadStats* stats) const;
 
   std::unique_ptr<io::RandomAccessFile> file_;
   std::unique_ptr<FileMetaData> metadata_;  // stable address: schema_ points into it
