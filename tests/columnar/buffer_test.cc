@@ -105,5 +105,42 @@ TEST(BitmapBuilderTest, AppendsRunsBitsAndBytesAtAnyAlignment) {
   EXPECT_EQ(bits, "1" "0000000000" "101010111" "01");
 }
 
+TEST(BitmapBuilderTest, LazyBuilderWritesTheTrueRunOnTheFirstFalseBit) {
+  for (int mode = 0; mode < 4; ++mode) {
+    BitmapBuilder lazy(default_memory_pool(), /*lazy=*/true);
+    BitmapBuilder eager;
+    ASSERT_TRUE(lazy.Reserve(100).ok());
+    ASSERT_TRUE(eager.Reserve(100).ok());
+    for (int i = 0; i < 50; ++i) {
+      lazy.UnsafeAppend(true);
+      eager.UnsafeAppend(true);
+    }
+    EXPECT_EQ(lazy.data(), nullptr) << "nothing is written while every bit is true";
+    const uint8_t partial = 0b10110111;  // bits 3 and 6 false
+    switch (mode) {
+      case 0: lazy.UnsafeAppend(false); eager.UnsafeAppend(false); break;
+      case 1: ASSERT_TRUE(lazy.AppendRun(false, 3).ok()); ASSERT_TRUE(eager.AppendRun(false, 3).ok()); break;
+      case 2: ASSERT_TRUE(lazy.AppendBits(&partial, 0, 8).ok()); ASSERT_TRUE(eager.AppendBits(&partial, 0, 8).ok()); break;
+      case 3: ASSERT_TRUE(lazy.Append(false).ok()); ASSERT_TRUE(eager.Append(false).ok()); break;
+    }
+    // The promised room still holds after materializing: no reallocation needed
+    // for unchecked appends up to the reserved 100 bits (ASan would see overflow).
+    while (lazy.length() < 100) {
+      lazy.UnsafeAppend(true);
+      eager.UnsafeAppend(true);
+    }
+    EXPECT_EQ(lazy.false_count(), eager.false_count());
+    ASSERT_NE(lazy.data(), nullptr);
+    for (int64_t i = 0; i < 100; ++i) {
+      EXPECT_EQ(util::GetBit(lazy.data(), i), util::GetBit(eager.data(), i)) << mode << " " << i;
+    }
+  }
+  BitmapBuilder all_true(default_memory_pool(), /*lazy=*/true);
+  ASSERT_TRUE(all_true.AppendRun(true, 20).ok());
+  ASSERT_OK_AND_ASSIGN(auto buffer, all_true.Finish());
+  EXPECT_EQ(buffer->size(), 3);
+  EXPECT_EQ(util::CountSetBits(buffer->data(), 0, 20), 20);
+}
+
 }  // namespace
 }  // namespace quire::columnar

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <new>
 
 #include "quire/util/bit_util.h"
 
@@ -153,8 +154,28 @@ Result<BufferPtr> BufferBuilder::Finish() {
   return out;
 }
 
+Status BitmapBuilder::Materialize(int64_t extra) {
+  materialized_ = true;
+  const int64_t bits = length_;
+  length_ = 0;
+  QUIRE_RETURN_NOT_OK(bytes_.Reserve((std::max(reserved_, bits + extra) + 7) / 8));
+  reserved_ = 0;
+  return AppendRun(true, bits);
+}
+
+void BitmapBuilder::MaterializeOrThrow() {
+  if (!Materialize(1).ok()) throw std::bad_alloc();
+}
+
 Status BitmapBuilder::AppendRun(bool bit, int64_t count) {
   if (count <= 0) return Status::OK();
+  if (Deferred()) {
+    if (bit) {
+      length_ += count;
+      return Status::OK();
+    }
+    QUIRE_RETURN_NOT_OK(Materialize(count));
+  }
   QUIRE_RETURN_NOT_OK(Reserve(count));
   const int64_t new_bytes = (length_ + count + 7) / 8 - bytes_.length();
   QUIRE_RETURN_NOT_OK(bytes_.AppendFill(0, new_bytes));
@@ -167,6 +188,11 @@ Status BitmapBuilder::AppendRun(bool bit, int64_t count) {
 Status BitmapBuilder::AppendBits(const uint8_t* bits, int64_t offset, int64_t length) {
   if (bits == nullptr) return AppendRun(true, length);
   if (length <= 0) return Status::OK();
+  if (Deferred()) {
+    const int64_t set = util::CountSetBits(bits, offset, length);
+    if (set == length) return AppendRun(true, length);
+    QUIRE_RETURN_NOT_OK(Materialize(length));
+  }
   QUIRE_RETURN_NOT_OK(Reserve(length));
   const int64_t new_bytes = (length_ + length + 7) / 8 - bytes_.length();
   QUIRE_RETURN_NOT_OK(bytes_.AppendFill(0, new_bytes));
@@ -177,15 +203,19 @@ Status BitmapBuilder::AppendBits(const uint8_t* bits, int64_t offset, int64_t le
 }
 
 Status BitmapBuilder::AppendBytes(const uint8_t* bytes, int64_t length) {
+  if (Deferred()) QUIRE_RETURN_NOT_OK(Materialize(length));
   QUIRE_RETURN_NOT_OK(Reserve(length));
   for (int64_t i = 0; i < length; ++i) UnsafeAppend(bytes[i] != 0);
   return Status::OK();
 }
 
 Result<BufferPtr> BitmapBuilder::Finish() {
+  if (Deferred()) QUIRE_RETURN_NOT_OK(Materialize(0));
   QUIRE_ASSIGN_OR_RETURN(auto out, bytes_.Finish());
   length_ = 0;
   false_count_ = 0;
+  reserved_ = 0;
+  materialized_ = false;
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -234,24 +235,44 @@ class QUIRE_EXPORT BufferBuilder {
 /// Not thread-safe.
 class QUIRE_EXPORT BitmapBuilder {
  public:
-  explicit BitmapBuilder(MemoryPool* pool = default_memory_pool()) : bytes_(pool) {}
+  /// \brief A builder; with `lazy`, no bytes are kept while every bit is true (the
+  /// validity of arrays without nulls costs nothing), and the first false bit
+  /// writes out the run of true bits before it.
+  explicit BitmapBuilder(MemoryPool* pool = default_memory_pool(), bool lazy = false)
+      : bytes_(pool), lazy_(lazy) {}
 
   int64_t length() const { return length_; }
   /// \brief Number of false bits appended.
   int64_t false_count() const { return false_count_; }
+  /// \brief The bytes written so far (nullptr while a lazy builder holds only true).
   const uint8_t* data() const { return bytes_.data(); }
 
   Status Reserve(int64_t additional_bits) {
+    if (Deferred()) {
+      // Remembered, so that materializing makes room for what was promised.
+      reserved_ = std::max(reserved_, length_ + additional_bits);
+      return Status::OK();
+    }
     const int64_t need = (length_ + additional_bits + 7) / 8;
     if (need <= bytes_.capacity()) return Status::OK();
     return bytes_.Reserve(need - bytes_.length());
   }
   Status Append(bool bit) {
+    if (Deferred() && !bit) QUIRE_RETURN_NOT_OK(Materialize(1));
     QUIRE_RETURN_NOT_OK(Reserve(1));
     UnsafeAppend(bit);
     return Status::OK();
   }
+  /// \brief Append a bit after Reserve(); a lazy builder's first false bit may
+  /// allocate (std::bad_alloc if that fails).
   void UnsafeAppend(bool bit) {
+    if (Deferred()) {
+      if (bit) {
+        ++length_;
+        return;
+      }
+      MaterializeOrThrow();
+    }
     if ((length_ & 7) == 0) {
       bytes_.UnsafeAppendValue<uint8_t>(0);
     }
@@ -276,12 +297,22 @@ class QUIRE_EXPORT BitmapBuilder {
     bytes_.Reset();
     length_ = 0;
     false_count_ = 0;
+    reserved_ = 0;
+    materialized_ = false;
   }
 
  private:
+  bool Deferred() const { return lazy_ && !materialized_; }
+  // Write out the deferred run of true bits, with room for `extra` more bits.
+  Status Materialize(int64_t extra);
+  void MaterializeOrThrow();
+
   BufferBuilder bytes_;
   int64_t length_ = 0;
   int64_t false_count_ = 0;
+  int64_t reserved_ = 0;  // bits promised by Reserve() while deferred
+  bool lazy_ = false;
+  bool materialized_ = false;
 };
 
 }  // namespace quire::columnar

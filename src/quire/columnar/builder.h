@@ -28,7 +28,7 @@ namespace quire::columnar {
 class QUIRE_EXPORT ArrayBuilder {
  public:
   ArrayBuilder(TypePtr type, MemoryPool* pool)
-      : type_(std::move(type)), pool_(pool), validity_(pool) {}
+      : type_(std::move(type)), pool_(pool), validity_(pool, /*lazy=*/true) {}
   virtual ~ArrayBuilder() = default;
   ArrayBuilder(const ArrayBuilder&) = delete;
   ArrayBuilder& operator=(const ArrayBuilder&) = delete;
