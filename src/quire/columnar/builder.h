@@ -140,6 +140,15 @@ class QUIRE_EXPORT FixedWidthBuilder final : public ArrayBuilder {
   Status AppendValues(std::span<const T> values) {
     return AppendValues(values.data(), int64_t(values.size()));
   }
+  /// \brief Append `count` valid slots and return where their values go: the
+  /// caller writes all `count` before the next call (decoders fill it in place).
+  Result<T*> AppendUninitialized(int64_t count) {
+    const int64_t at = values_.length();
+    QUIRE_RETURN_NOT_OK(values_.Resize(at + count * int64_t(sizeof(T))));
+    QUIRE_RETURN_NOT_OK(validity_.AppendRun(true, count));
+    length_ += count;
+    return reinterpret_cast<T*>(values_.mutable_data() + at);
+  }
   Status AppendNulls(int64_t count) override;
   Status Reserve(int64_t additional) override;
   Status AppendArraySlice(const Array& array, int64_t offset, int64_t length) override;
@@ -181,6 +190,15 @@ class QUIRE_EXPORT FixedSizeBinaryBuilder final : public ArrayBuilder {
   Status Append(std::string_view value);
   /// \brief Append `count` valid values stored back to back (count * byte_width() bytes).
   Status AppendValues(const uint8_t* data, int64_t count);
+  /// \brief Append `count` valid slots and return where their count * byte_width()
+  /// bytes go (see FixedWidthBuilder::AppendUninitialized).
+  Result<uint8_t*> AppendUninitialized(int64_t count) {
+    const int64_t at = values_.length();
+    QUIRE_RETURN_NOT_OK(values_.Resize(at + count * width_));
+    QUIRE_RETURN_NOT_OK(validity_.AppendRun(true, count));
+    length_ += count;
+    return values_.mutable_data() + at;
+  }
   /// \brief Append a decimal from its unscaled integer (sign-extended for decimal256).
   Status AppendDecimal(__int128 unscaled);
   /// \brief Append a decimal from text such as "-12.30" (scale digits at most).
@@ -211,12 +229,28 @@ class QUIRE_EXPORT OffsetBinaryBuilder final : public ArrayBuilder {
   Status Reserve(int64_t additional) override;
   /// \brief Make room for `bytes` more bytes of value data.
   Status ReserveData(int64_t bytes) { return data_.Reserve(bytes); }
+  /// \brief Return kResourceExhausted if `extra` more bytes of data would overflow
+  /// the offsets.
+  Status CheckDataSize(int64_t extra) const;
+  /// \brief Append a value after Reserve(), ReserveData() and CheckDataSize() made
+  /// room for it.
+  void UnsafeAppend(std::string_view value) {
+    offsets_.UnsafeAppendValue(OffsetT(data_.length()));
+    data_.UnsafeAppend(value.data(), int64_t(value.size()));
+    validity_.UnsafeAppend(true);
+    ++length_;
+  }
+  /// \brief The value bytes appended so far (value_data_length() of them).
+  const uint8_t* value_data() const { return data_.data(); }
+  /// \brief Where value `i` (< length()) starts in value_data().
+  int64_t value_offset(int64_t i) const {
+    return int64_t(reinterpret_cast<const OffsetT*>(offsets_.data())[i]);
+  }
   Status AppendArraySlice(const Array& array, int64_t offset, int64_t length) override;
   Result<ArrayPtr> Finish() override;
   int64_t value_data_length() const { return data_.length(); }
 
  private:
-  Status CheckDataSize(int64_t extra) const;
   BufferBuilder offsets_;
   BufferBuilder data_;
 };

@@ -90,6 +90,7 @@ void GatherFixed(const uint8_t* dict, const uint32_t* idx, int64_t n, uint8_t* o
 
 struct Dictionary {
   bool present = false;
+  bool utf8 = false;  // every value checked to be UTF-8
   Physical values;
   columnar::BufferPtr storage;  // backs the byte-array views
 };
@@ -128,6 +129,12 @@ class ValueDecoder {
     return d;
   }
 
+  // Whether DecodeBinaryInto() can decode this page.
+  bool decodes_binary() const {
+    return c_.physical_type == Type::kByteArray &&
+           (encoding_ == Encoding::kPlain || dictionary_encoded());
+  }
+
   bool dictionary_encoded() const {
     return encoding_ == Encoding::kPlainDictionary || encoding_ == Encoding::kRleDictionary;
   }
@@ -145,7 +152,112 @@ class ValueDecoder {
     return Status::OK();
   }
 
+  // Whether DecodeFixed() can decode this page: values of a fixed physical width.
+  bool decodes_fixed() const {
+    const Type t = c_.physical_type;
+    if (t == Type::kBoolean || t == Type::kByteArray) return false;
+    switch (encoding_) {
+      case Encoding::kPlain:
+      case Encoding::kPlainDictionary:
+      case Encoding::kRleDictionary:
+      case Encoding::kByteStreamSplit:
+        return true;
+      case Encoding::kDeltaBinaryPacked:
+        return t == Type::kInt32 || t == Type::kInt64;
+      default:
+        return false;
+    }
+  }
+
+  // Decode `n` values of PhysicalWidth() bytes each into `dst` (decodes_fixed()).
+  Status DecodeFixed(int64_t n, uint8_t* dst) {
+    const int width = PhysicalWidth(c_);
+    switch (encoding_) {
+      case Encoding::kPlain:
+        if (n > int64_t(data_.size()) / std::max(1, width) + 1) {
+          return Status::Corrupt("PLAIN page of {} bytes cannot hold {} values of {} bytes",
+                                 data_.size(), n, width);
+        }
+        return DecodePlainFixed(data_, &pos_, width, n, dst);
+      case Encoding::kPlainDictionary:
+      case Encoding::kRleDictionary: {
+        QUIRE_RETURN_NOT_OK(CheckedIndices(n));
+        const size_t w = size_t(width);
+        const uint8_t* src = dict_.values.fixed.data();
+        switch (w) {
+          case 1: GatherFixed<1>(src, indices_.data(), n, dst); break;
+          case 4: GatherFixed<4>(src, indices_.data(), n, dst); break;
+          case 8: GatherFixed<8>(src, indices_.data(), n, dst); break;
+          case 12: GatherFixed<12>(src, indices_.data(), n, dst); break;
+          case 16: GatherFixed<16>(src, indices_.data(), n, dst); break;
+          default:
+            for (int64_t i = 0; i < n; ++i) {
+              std::memcpy(dst + size_t(i) * w, src + indices_[size_t(i)] * w, w);
+            }
+        }
+        return Status::OK();
+      }
+      case Encoding::kDeltaBinaryPacked:
+        if (c_.physical_type == Type::kInt32) {
+          return d32_->Decode(reinterpret_cast<int32_t*>(dst), n);
+        }
+        return d64_->Decode(reinterpret_cast<int64_t*>(dst), n);
+      case Encoding::kByteStreamSplit:
+        QUIRE_RETURN_NOT_OK(DecodeByteStreamSplit(data_, width, bss_pos_, n, dst));
+        bss_pos_ += n;
+        return Status::OK();
+      default:
+        return Status::Internal("DecodeFixed on encoding {}", ToString(encoding_));
+    }
+  }
+
+  // Append `n` BYTE_ARRAY values of a PLAIN or dictionary page to `b`, checking
+  // UTF-8 when `utf8` (a dictionary checked once is not checked again).
+  Status DecodeBinaryInto(int64_t n, columnar::BinaryBuilder* b, bool utf8,
+                          bool dictionary_is_utf8) {
+    QUIRE_RETURN_NOT_OK(b->Reserve(n));
+    const int64_t data_start = b->value_data_length();
+    if (encoding_ == Encoding::kPlain) {
+      // The values take at most the page's bytes.
+      const int64_t bound = int64_t(data_.size()) - pos_;
+      QUIRE_RETURN_NOT_OK(b->CheckDataSize(bound));
+      QUIRE_RETURN_NOT_OK(b->ReserveData(bound));
+      const uint8_t* p = data_.data();
+      const int64_t size = int64_t(data_.size());
+      for (int64_t i = 0; i < n; ++i) {
+        if (size - pos_ < 4) {
+          return Status::Corrupt("PLAIN BYTE_ARRAY value {} runs past the page", i);
+        }
+        uint32_t len;
+        std::memcpy(&len, p + pos_, 4);
+        pos_ += 4;
+        if (int64_t(len) > size - pos_) {
+          return Status::Corrupt("PLAIN BYTE_ARRAY value {} of {} bytes runs past the page", i,
+                                 len);
+        }
+        b->UnsafeAppend({reinterpret_cast<const char*>(p + pos_), len});
+        pos_ += len;
+      }
+      if (utf8) return CheckUtf8(*b, data_start, n);
+      return Status::OK();
+    }
+    QUIRE_RETURN_NOT_OK(CheckedIndices(n));
+    const auto& views = dict_.values.binary;
+    int64_t total = 0;
+    for (int64_t i = 0; i < n; ++i) total += int64_t(views[indices_[size_t(i)]].size());
+    QUIRE_RETURN_NOT_OK(b->CheckDataSize(total));
+    QUIRE_RETURN_NOT_OK(b->ReserveData(total));
+    for (int64_t i = 0; i < n; ++i) b->UnsafeAppend(views[indices_[size_t(i)]]);
+    if (utf8 && !dictionary_is_utf8) return CheckUtf8(*b, data_start, n);
+    return Status::OK();
+  }
+
   Status Decode(int64_t n, Physical* out) {
+    if (decodes_fixed() && out->width == PhysicalWidth(c_) && out->width > 0) {
+      const size_t at = out->fixed.size();
+      out->fixed.resize(at + size_t(n) * size_t(out->width));
+      return DecodeFixed(n, out->fixed.data() + at);
+    }
     switch (encoding_) {
       case Encoding::kPlain:
         return DecodePlain(data_, &pos_, &bit_pos_, c_, n, out);
@@ -159,14 +271,6 @@ class ValueDecoder {
         QUIRE_RETURN_NOT_OK(rle_->Decode(indices_.data(), n));
         for (int64_t i = 0; i < n; ++i) out->fixed.data()[at + size_t(i)] = uint8_t(indices_[size_t(i)]);
         return Status::OK();
-      }
-      case Encoding::kDeltaBinaryPacked: {
-        const size_t at = out->fixed.size();
-        out->fixed.resize(at + size_t(n * out->width));
-        if (c_.physical_type == Type::kInt32) {
-          return d32_->Decode(reinterpret_cast<int32_t*>(out->fixed.data() + at), n);
-        }
-        return d64_->Decode(reinterpret_cast<int64_t*>(out->fixed.data() + at), n);
       }
       case Encoding::kDeltaLengthByteArray: {
         const size_t at = out->binary.size();
@@ -188,14 +292,6 @@ class ValueDecoder {
           }
           out->fixed.insert_back(v.data(), v.size());
         }
-        return Status::OK();
-      }
-      case Encoding::kByteStreamSplit: {
-        const size_t at = out->fixed.size();
-        out->fixed.resize(at + size_t(n * out->width));
-        QUIRE_RETURN_NOT_OK(
-            DecodeByteStreamSplit(data_, out->width, bss_pos_, n, out->fixed.data() + at));
-        bss_pos_ += n;
         return Status::OK();
       }
       default:
@@ -274,34 +370,43 @@ class ValueDecoder {
                            ToString(t));
   }
 
-  Status DecodeDictionary(int64_t n, Physical* out) {
+  // Decode `n` indices into indices_, checked against the dictionary.
+  Status CheckedIndices(int64_t n) {
     indices_.resize(size_t(n));
     QUIRE_RETURN_NOT_OK(rle_->Decode(indices_.data(), n));
-    const int64_t size = dict_.values.size();
-    for (int64_t i = 0; i < n; ++i) {
-      if (int64_t(indices_[size_t(i)]) >= size) {
-        return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
-                               indices_[size_t(i)], size);
+    const uint32_t size = uint32_t(std::min<int64_t>(dict_.values.size(), UINT32_MAX));
+    uint32_t max_index = 0;
+    for (int64_t i = 0; i < n; ++i) max_index = std::max(max_index, indices_[size_t(i)]);
+    if (n > 0 && max_index >= size) {
+      return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
+                             max_index, size);
+    }
+    return Status::OK();
+  }
+
+  // The values appended to `b` since data offset `start` (`n` values) are UTF-8:
+  // their concatenation is valid and no value starts inside a character.
+  static Status CheckUtf8(const columnar::BinaryBuilder& b, int64_t start, int64_t n) {
+    const uint8_t* data = b.value_data();
+    const int64_t end = b.value_data_length();
+    if (end == start) return Status::OK();
+    if (!util::IsValidUtf8(data + start, end - start)) {
+      return Status::Corrupt("a string value of the page is not valid UTF-8");
+    }
+    // Continuation bytes (10xxxxxx) cannot start a value.
+    for (int64_t i = b.length() - n; i < b.length(); ++i) {
+      const int64_t o = b.value_offset(i);
+      if (o < end && (data[o] & 0xC0) == 0x80) {
+        return Status::Corrupt("string value {} of the page is not valid UTF-8",
+                               i - (b.length() - n));
       }
     }
-    if (out->width == 0) {
-      for (int64_t i = 0; i < n; ++i) out->binary.push_back(dict_.values.binary[indices_[size_t(i)]]);
-      return Status::OK();
-    }
-    const size_t w = size_t(out->width);
-    const size_t at = out->fixed.size();
-    out->fixed.resize(at + size_t(n) * w);
-    uint8_t* dst = out->fixed.data() + at;
-    const uint8_t* src = dict_.values.fixed.data();
-    switch (w) {
-      case 1: GatherFixed<1>(src, indices_.data(), n, dst); break;
-      case 4: GatherFixed<4>(src, indices_.data(), n, dst); break;
-      case 8: GatherFixed<8>(src, indices_.data(), n, dst); break;
-      case 12: GatherFixed<12>(src, indices_.data(), n, dst); break;
-      case 16: GatherFixed<16>(src, indices_.data(), n, dst); break;
-      default:
-        for (int64_t i = 0; i < n; ++i) std::memcpy(dst + size_t(i) * w, src + indices_[size_t(i)] * w, w);
-    }
+    return Status::OK();
+  }
+
+  Status DecodeDictionary(int64_t n, Physical* out) {
+    QUIRE_RETURN_NOT_OK(CheckedIndices(n));
+    for (int64_t i = 0; i < n; ++i) out->binary.push_back(dict_.values.binary[indices_[size_t(i)]]);
     return Status::OK();
   }
 
@@ -519,6 +624,74 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
   }
 }
 
+template <typename Builder>
+Status DecodeFixedInto(ValueDecoder& d, int64_t n, columnar::ArrayBuilder* b) {
+  QUIRE_ASSIGN_OR_RETURN(auto* dst, static_cast<Builder*>(b)->AppendUninitialized(n));
+  return d.DecodeFixed(n, reinterpret_cast<uint8_t*>(dst));
+}
+
+// Decode `n` values straight into `b` where the Arrow type keeps the physical
+// bytes (or a cheap widening of them); false when the caller must convert.
+Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
+                          const Dictionary& dict, Physical* scratch, columnar::ArrayBuilder* b) {
+  using columnar::TypeId;
+  const TypeId t = b->type()->id();
+  const Type phys = c.physical_type;
+  if (d.decodes_fixed()) {
+    if (phys == Type::kInt32) {
+      if (t == TypeId::kInt32 || t == TypeId::kDate32 || t == TypeId::kTime32) {
+        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::Int32Builder>(d, n, b));
+        return true;
+      }
+      if (t == TypeId::kUInt32) {
+        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::UInt32Builder>(d, n, b));
+        return true;
+      }
+    } else if (phys == Type::kInt64) {
+      if (t == TypeId::kInt64 || t == TypeId::kTime64 || t == TypeId::kTimestamp ||
+          t == TypeId::kDuration) {
+        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::Int64Builder>(d, n, b));
+        return true;
+      }
+      if (t == TypeId::kUInt64) {
+        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::UInt64Builder>(d, n, b));
+        return true;
+      }
+    } else if (phys == Type::kFloat && t == TypeId::kFloat32) {
+      QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::FloatBuilder>(d, n, b));
+      return true;
+    } else if (phys == Type::kDouble && t == TypeId::kFloat64) {
+      QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::DoubleBuilder>(d, n, b));
+      return true;
+    }
+    if ((phys == Type::kInt32 || phys == Type::kInt64) &&
+        (t == TypeId::kDecimal128 || t == TypeId::kDecimal256)) {
+      // Unscaled integers, sign-extended into the decimal's bytes.
+      scratch->Clear();
+      scratch->fixed.resize(size_t(n) * size_t(scratch->width));
+      QUIRE_RETURN_NOT_OK(d.DecodeFixed(n, scratch->fixed.data()));
+      auto& db = static_cast<columnar::FixedSizeBinaryBuilder&>(*b);
+      const int w = db.byte_width();
+      QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(n));
+      const uint8_t* src = scratch->fixed.data();
+      if (phys == Type::kInt32) {
+        for (int64_t i = 0; i < n; ++i) columnar::DecimalFromInt128(Load<int32_t>(src + i * 4), w, dst + i * w);
+      } else {
+        for (int64_t i = 0; i < n; ++i) columnar::DecimalFromInt128(Load<int64_t>(src + i * 8), w, dst + i * w);
+      }
+      return true;
+    }
+    return false;
+  }
+  if (phys == Type::kByteArray && (t == TypeId::kString || t == TypeId::kBinary) &&
+      d.decodes_binary()) {
+    QUIRE_RETURN_NOT_OK(d.DecodeBinaryInto(n, static_cast<columnar::BinaryBuilder*>(b),
+                                           t == TypeId::kString, dict.utf8));
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescriptor& c,
@@ -558,6 +731,11 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
                               .WithContext(where + " dictionary page"));
       dict.storage = page->storage;
       dict.present = true;
+      if (c.physical_type == Type::kByteArray) {
+        // Checked once here, so dictionary-encoded pages need no check per value.
+        dict.utf8 = std::all_of(dict.values.binary.begin(), dict.values.binary.end(),
+                                [](std::string_view v) { return util::IsValidUtf8(v); });
+      }
       continue;
     }
     const int64_t n = page->num_values;
@@ -611,6 +789,9 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
       }
       continue;
     }
+    auto direct = DecodeDirect(*decoder, present, c, dict, &physical, builder.get());
+    if (!direct.ok()) return direct.status().WithContext(where);
+    if (*direct) continue;
     QUIRE_RETURN_NOT_OK(decoder->Decode(present, &physical).WithContext(where));
     QUIRE_RETURN_NOT_OK(AppendPhysical(physical, c, builder.get()).WithContext(where));
   }
