@@ -122,9 +122,10 @@ Status DecodePlain(std::span<const uint8_t> data, int64_t* pos, int64_t* bit_pos
 // Decodes the values of one data page into physical form.
 class ValueDecoder {
  public:
+  // `indices` is scratch memory shared by the pages of a chunk.
   static Result<ValueDecoder> Make(const Page& page, const ColumnDescriptor& c,
-                                   const Dictionary& dict) {
-    ValueDecoder d(page, c, dict);
+                                   const Dictionary& dict, std::vector<uint32_t>* indices) {
+    ValueDecoder d(page, c, dict, indices);
     QUIRE_RETURN_NOT_OK(d.Init());
     return d;
   }
@@ -300,8 +301,9 @@ class ValueDecoder {
   }
 
  private:
-  ValueDecoder(const Page& page, const ColumnDescriptor& c, const Dictionary& dict)
-      : c_(c), dict_(dict), encoding_(page.encoding), data_(page.values) {}
+  ValueDecoder(const Page& page, const ColumnDescriptor& c, const Dictionary& dict,
+               std::vector<uint32_t>* indices)
+      : c_(c), dict_(dict), encoding_(page.encoding), data_(page.values), indices_(*indices) {}
 
   Status Init() {
     const Type t = c_.physical_type;
@@ -422,7 +424,7 @@ class ValueDecoder {
   std::optional<DeltaBinaryPackedDecoder<int64_t>> d64_;
   std::optional<DeltaLengthByteArrayDecoder> dlba_;
   std::optional<DeltaByteArrayDecoder> dba_;
-  std::vector<uint32_t> indices_;
+  std::vector<uint32_t>& indices_;
 };
 
 Status DecodeLevels(std::span<const uint8_t> data, Encoding encoding, int16_t max_level,
@@ -674,10 +676,25 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
       const int w = db.byte_width();
       QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(n));
       const uint8_t* src = scratch->fixed.data();
-      if (phys == Type::kInt32) {
-        for (int64_t i = 0; i < n; ++i) columnar::DecimalFromInt128(Load<int32_t>(src + i * 4), w, dst + i * w);
+      if (w == 16) {
+        // decimal128: the value as the low word, its sign as the high word.
+        auto widen = [&](int64_t i, int64_t v) {
+          const int64_t words[2] = {v, v >> 63};
+          std::memcpy(dst + i * 16, words, 16);
+        };
+        if (phys == Type::kInt32) {
+          for (int64_t i = 0; i < n; ++i) widen(i, Load<int32_t>(src + i * 4));
+        } else {
+          for (int64_t i = 0; i < n; ++i) widen(i, Load<int64_t>(src + i * 8));
+        }
+      } else if (phys == Type::kInt32) {
+        for (int64_t i = 0; i < n; ++i) {
+          columnar::DecimalFromInt128(Load<int32_t>(src + i * 4), w, dst + i * w);
+        }
       } else {
-        for (int64_t i = 0; i < n; ++i) columnar::DecimalFromInt128(Load<int64_t>(src + i * 8), w, dst + i * w);
+        for (int64_t i = 0; i < n; ++i) {
+          columnar::DecimalFromInt128(Load<int64_t>(src + i * 8), w, dst + i * w);
+        }
       }
       return true;
     }
@@ -713,6 +730,7 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   Dictionary dict;
   bool dict_values_built = false;
   Physical physical;
+  std::vector<uint32_t> index_scratch;
   physical.width = PhysicalWidth(c);
   dict.values.width = physical.width;
   while (true) {
@@ -761,7 +779,7 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
     }
     out.num_entries += n;
     physical.Clear();
-    auto decoder = ValueDecoder::Make(*page, c, dict);
+    auto decoder = ValueDecoder::Make(*page, c, dict, &index_scratch);
     if (!decoder.ok()) return decoder.status().WithContext(where);
     if (as_dictionary) {
       if (!dict_values_built && dict.present) {

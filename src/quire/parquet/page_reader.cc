@@ -22,8 +22,17 @@ Result<std::unique_ptr<PageReader>> PageReader::Make(columnar::BufferPtr chunk,
 }
 
 Result<columnar::BufferPtr> PageReader::Decompress(std::span<const uint8_t> input,
-                                                   int64_t size) {
-  QUIRE_ASSIGN_OR_RETURN(auto out, columnar::MutableBuffer::Allocate(size, options_.pool));
+                                                   int64_t size, bool reuse) {
+  std::shared_ptr<columnar::MutableBuffer> out;
+  if (reuse && scratch_ && scratch_.use_count() == 1) {
+    // Nobody kept the previous data page: decompress into its memory, which is
+    // already faulted in, instead of fresh pages.
+    QUIRE_RETURN_NOT_OK(scratch_->Resize(size));
+    out = scratch_;
+  } else {
+    QUIRE_ASSIGN_OR_RETURN(out, columnar::MutableBuffer::Allocate(size, options_.pool));
+    if (reuse) scratch_ = out;
+  }
   QUIRE_RETURN_NOT_OK(codec_->Decompress(std::as_bytes(input),
                                          std::as_writable_bytes(std::span(out->mutable_data(),
                                                                           size_t(size))))
@@ -134,7 +143,8 @@ Result<std::optional<Page>> PageReader::Next() {
         }
         page.num_values = d.num_values;
         page.encoding = d.encoding;
-        QUIRE_ASSIGN_OR_RETURN(page.storage, Decompress(body, h.uncompressed_page_size));
+        QUIRE_ASSIGN_OR_RETURN(page.storage,
+                               Decompress(body, h.uncompressed_page_size, /*reuse=*/false));
         page.values = {page.storage->data(), size_t(page.storage->size())};
         return page;
       }
@@ -160,7 +170,8 @@ Result<std::optional<Page>> PageReader::Next() {
                                      ToString(d.definition_level_encoding));
         }
         if (column_.max_def_level == 0) page.level_encoding = d.repetition_level_encoding;
-        QUIRE_ASSIGN_OR_RETURN(page.storage, Decompress(body, h.uncompressed_page_size));
+        QUIRE_ASSIGN_OR_RETURN(page.storage,
+                               Decompress(body, h.uncompressed_page_size, /*reuse=*/true));
         QUIRE_RETURN_NOT_OK(SplitV1Levels(
             &page, {page.storage->data(), size_t(page.storage->size())}));
         return page;
@@ -189,7 +200,7 @@ Result<std::optional<Page>> PageReader::Next() {
         auto values = body.subspan(size_t(levels));
         const int64_t values_size = h.uncompressed_page_size - levels;
         if (d.is_compressed.value_or(true)) {
-          QUIRE_ASSIGN_OR_RETURN(page.storage, Decompress(values, values_size));
+          QUIRE_ASSIGN_OR_RETURN(page.storage, Decompress(values, values_size, /*reuse=*/true));
           page.values = {page.storage->data(), size_t(values_size)};
         } else {
           if (int64_t(values.size()) != values_size) {

@@ -70,14 +70,18 @@ class QUIRE_EXPORT PageReader {
   int64_t expected_values() const { return options_.num_values; }
 
   /// \brief Return the next dictionary or data page, or nullopt after the last.
-  /// Index pages and pages of unknown type are skipped.
+  /// Index pages and pages of unknown type are skipped. A data page's memory is
+  /// reused for the next one if the caller no longer holds its `storage`.
   Result<std::optional<Page>> Next();
 
  private:
   PageReader(columnar::BufferPtr chunk, const ColumnDescriptor& column,
              std::unique_ptr<codec::Codec> codec, const PageReaderOptions& options)
       : chunk_(std::move(chunk)), column_(column), codec_(std::move(codec)), options_(options) {}
-  Result<columnar::BufferPtr> Decompress(std::span<const uint8_t> input, int64_t size);
+  // Decompress into a new buffer, or with `reuse` (data pages) into the previous
+  // data page's buffer when the caller has released it.
+  Result<columnar::BufferPtr> Decompress(std::span<const uint8_t> input, int64_t size,
+                                         bool reuse);
   Status SplitV1Levels(Page* page, std::span<const uint8_t> data);
 
   columnar::BufferPtr chunk_;
@@ -87,6 +91,7 @@ class QUIRE_EXPORT PageReader {
   int64_t pos_ = 0;
   int64_t values_read_ = 0;
   int64_t chunk_end_ = 0;
+  std::shared_ptr<columnar::MutableBuffer> scratch_;
 };
 
 }  // namespace quire::parquet
