@@ -5,6 +5,8 @@
 /// operand; it is exact and handles every scalar type. Vectorised kernels come with
 /// predicate pushdown.
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 #include <optional>
 #include <variant>
 
@@ -161,6 +163,68 @@ using internal::Flip;
 using internal::LiteralFor;
 using internal::Order;
 
+// Compare every slot of a primitive column with `lit` in a tight loop; nulls are
+// unknown, NaN compares false (as Order() says).
+template <typename T, typename L>
+void CompareKernel(const Array& a, L lit, Expression::CompareOp op, Truth* out) {
+  using Op = Expression::CompareOp;
+  const T* v = a.values<T>();
+  const int64_t n = a.length();
+  switch (op) {
+    case Op::kEq: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) == lit); break;
+    case Op::kNe:
+      if constexpr (std::is_floating_point_v<T>) {
+        for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) != lit && v[i] == v[i]);
+      } else {
+        for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) != lit);
+      }
+      break;
+    case Op::kLt: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) < lit); break;
+    case Op::kLe: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) <= lit); break;
+    case Op::kGt: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) > lit); break;
+    case Op::kGe: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) >= lit); break;
+  }
+  if (a.null_count() > 0) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (a.IsNull(i)) out[i] = kUnknown;
+    }
+  }
+}
+
+// The kernel for column `a` and literal `lit` when there is one (integers exactly
+// within int64, floats as doubles); false to use the general path.
+bool FastCompare(const Array& a, const Value& lit, Expression::CompareOp op, Truth* out) {
+  if (const auto* i = std::get_if<__int128>(&lit)) {
+    if (*i < INT64_MIN || *i > INT64_MAX) return false;
+    const int64_t x = int64_t(*i);
+    switch (a.type_id()) {
+      case TypeId::kInt8: CompareKernel<int8_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kInt16: CompareKernel<int16_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kInt32:
+      case TypeId::kDate32:
+      case TypeId::kTime32: CompareKernel<int32_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kInt64:
+      case TypeId::kDate64:
+      case TypeId::kTime64:
+      case TypeId::kTimestamp:
+      case TypeId::kDuration: CompareKernel<int64_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kUInt8: CompareKernel<uint8_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kUInt16: CompareKernel<uint16_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kUInt32: CompareKernel<uint32_t, int64_t>(a, x, op, out); return true;
+      default: return false;
+    }
+  }
+  if (const auto* d = std::get_if<double>(&lit)) {
+    if (std::isnan(*d)) return false;
+    switch (a.type_id()) {
+      case TypeId::kFloat32: CompareKernel<float, double>(a, *d, op, out); return true;
+      case TypeId::kFloat64: CompareKernel<double, double>(a, *d, op, out); return true;
+      default: return false;
+    }
+  }
+  return false;
+}
+
 class Evaluator {
  public:
   explicit Evaluator(const columnar::RecordBatch& batch) : batch_(batch) {}
@@ -286,6 +350,7 @@ class Evaluator {
       QUIRE_ASSIGN_OR_RETURN(auto col, ColumnOf(*l));
       QUIRE_ASSIGN_OR_RETURN(auto lit, LiteralFor(r->literal(), *col->type(), l->column()));
       if (!lit) return out;  // comparison with null: unknown everywhere
+      if (FastCompare(*col, *lit, op, out.data())) return out;
       for (int64_t i = 0; i < n; ++i) {
         const auto v = SlotValue(*col, i);
         if (!v) continue;
@@ -400,12 +465,24 @@ Expression::CompareOp Flip(Expression::CompareOp op) {
 Result<ArrayPtr> Evaluate(const Expression& expr, const columnar::RecordBatch& batch) {
   Evaluator ev(batch);
   QUIRE_ASSIGN_OR_RETURN(auto truths, ev.Eval(expr));
-  columnar::BooleanBuilder b;
-  QUIRE_RETURN_NOT_OK(b.Reserve(int64_t(truths.size())));
-  for (Truth t : truths) {
-    QUIRE_RETURN_NOT_OK(t == kUnknown ? b.AppendNull() : b.Append(t == kTrue));
+  // The value and validity bitmaps, written a byte at a time.
+  const int64_t n = int64_t(truths.size());
+  const int64_t bytes = (n + 7) / 8;
+  QUIRE_ASSIGN_OR_RETURN(auto values, columnar::MutableBuffer::AllocateZeroed(bytes));
+  QUIRE_ASSIGN_OR_RETURN(auto validity, columnar::MutableBuffer::AllocateZeroed(bytes));
+  uint8_t* vb = values->mutable_data();
+  uint8_t* nb = validity->mutable_data();
+  int64_t nulls = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const Truth t = truths[size_t(i)];
+    vb[i >> 3] |= uint8_t((t == kTrue) << (i & 7));
+    nb[i >> 3] |= uint8_t((t != kUnknown) << (i & 7));
+    nulls += t == kUnknown;
   }
-  return b.Finish();
+  columnar::BufferPtr validity_buffer;
+  if (nulls > 0) validity_buffer = std::move(validity);
+  return Array::Make(columnar::boolean(), n, {std::move(validity_buffer), std::move(values)}, {},
+                     nullptr, nulls);
 }
 
 Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, const Array& mask) {
@@ -416,9 +493,12 @@ Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, cons
   // Runs of kept rows, appended as ranges.
   std::vector<std::pair<int64_t, int64_t>> runs;
   int64_t kept = 0;
+  const uint8_t* bits = mask.buffer(1)->data();
+  const int64_t bit_offset = mask.offset();
+  const bool has_nulls = mask.null_count() > 0;
   for (int64_t i = 0; i < mask.length();) {
     auto keep = [&](int64_t k) {
-      return mask.IsValid(k) && util::GetBit(mask.buffer(1)->data(), mask.offset() + k);
+      return util::GetBit(bits, bit_offset + k) && (!has_nulls || mask.IsValid(k));
     };
     if (!keep(i)) {
       ++i;
@@ -433,6 +513,28 @@ Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, cons
   if (kept == batch.num_rows()) return batch.Slice(0, kept);
   columnar::ArrayVector columns;
   for (const auto& col : batch.columns()) {
+    const DataType& t = *col->type();
+    const bool fixed = t.id() != TypeId::kBool && t.id() != TypeId::kDictionary &&
+                       t.num_fields() == 0 && !t.is_binary_like() && t.byte_width() > 0;
+    if (fixed && col->null_count() == 0 && col->num_buffers() == 2) {
+      // Fixed-width values without nulls: copy the kept runs' bytes directly.
+      const int64_t w = t.byte_width();
+      QUIRE_ASSIGN_OR_RETURN(auto out, columnar::MutableBuffer::Allocate(kept * w));
+      const uint8_t* src = col->buffer(1)->data() + col->offset() * w;
+      uint8_t* dst = out->mutable_data();
+      for (const auto& [start, len] : runs) {
+        if (len == 1 && w == 8) {
+          std::memcpy(dst, src + start * 8, 8);
+        } else if (len == 1 && w == 16) {
+          std::memcpy(dst, src + start * 16, 16);
+        } else {
+          std::memcpy(dst, src + start * w, size_t(len * w));
+        }
+        dst += len * w;
+      }
+      columns.push_back(Array::Make(col->type(), kept, {nullptr, std::move(out)}, {}, nullptr, 0));
+      continue;
+    }
     QUIRE_ASSIGN_OR_RETURN(auto b, columnar::MakeBuilder(col->type()));
     QUIRE_RETURN_NOT_OK(b->Reserve(kept));
     for (const auto& [start, len] : runs) QUIRE_RETURN_NOT_OK(b->AppendArraySlice(*col, start, len));
