@@ -42,6 +42,7 @@ namespace {
 // which is most of the kernel time when a whole file is decoded into memory.
 constexpr int64_t kHugePage = int64_t(2) << 20;
 constexpr int64_t kMapThreshold = int64_t(4) << 20;
+constexpr int64_t kMaxCachedBytes = int64_t(256) << 20;
 
 int64_t MappedSize(int64_t size) { return (size + kHugePage - 1) / kHugePage * kHugePage; }
 
@@ -73,6 +74,18 @@ Status TrackingMemoryPool::Allocate(int64_t size, uint8_t** out) {
   }
   QUIRE_RETURN_NOT_OK(Reserve(size));
   if (size >= kMapThreshold) {
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      const int64_t mapped = MappedSize(size);
+      for (size_t i = 0; i < cache_.size(); ++i) {
+        if (cache_[i].second == mapped) {
+          *out = cache_[i].first;
+          cached_bytes_ -= mapped;
+          cache_.erase(cache_.begin() + int64_t(i));
+          return Status::OK();
+        }
+      }
+    }
     *out = MapLarge(size);
     if (*out == nullptr) {
       Release(size);
@@ -87,6 +100,10 @@ Status TrackingMemoryPool::Allocate(int64_t size, uint8_t** out) {
   }
   *out = static_cast<uint8_t*>(p);
   return Status::OK();
+}
+
+TrackingMemoryPool::~TrackingMemoryPool() {
+  for (const auto& [p, mapped] : cache_) munmap(p, size_t(mapped));
 }
 
 Status TrackingMemoryPool::Reallocate(int64_t old_size, int64_t new_size, uint8_t** ptr) {
@@ -118,7 +135,15 @@ Status TrackingMemoryPool::Reallocate(int64_t old_size, int64_t new_size, uint8_
 void TrackingMemoryPool::Free(uint8_t* ptr, int64_t size) {
   if (ptr == kZeroSizeArea || ptr == nullptr) return;
   if (size >= kMapThreshold) {
-    munmap(ptr, size_t(MappedSize(size)));
+    const int64_t mapped = MappedSize(size);
+    std::unique_lock<std::mutex> lock(cache_mutex_);
+    if (cached_bytes_ + mapped <= kMaxCachedBytes) {
+      cache_.emplace_back(ptr, mapped);
+      cached_bytes_ += mapped;
+    } else {
+      lock.unlock();
+      munmap(ptr, size_t(mapped));
+    }
   } else {
     std::free(ptr);
   }

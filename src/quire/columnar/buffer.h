@@ -3,15 +3,17 @@
 /// \file quire/columnar/buffer.h
 /// \brief Memory pools, reference-counted buffers, and growable buffer builders.
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "quire/columnar/type_fwd.h"
 #include "quire/util/macros.h"
@@ -55,6 +57,7 @@ class QUIRE_EXPORT TrackingMemoryPool final : public MemoryPool {
   /// \param limit refuse allocations that would bring bytes_allocated() past this.
   explicit TrackingMemoryPool(int64_t limit = std::numeric_limits<int64_t>::max())
       : limit_(limit) {}
+  ~TrackingMemoryPool() override;
 
   Status Allocate(int64_t size, uint8_t** out) override;
   Status Reallocate(int64_t old_size, int64_t new_size, uint8_t** ptr) override;
@@ -72,6 +75,11 @@ class QUIRE_EXPORT TrackingMemoryPool final : public MemoryPool {
   std::atomic<int64_t> allocated_{0};
   std::atomic<int64_t> peak_{0};
   std::atomic<int64_t> count_{0};
+  // Large mappings freed recently, kept (up to a bound) for allocations of the
+  // same size: decoding row group after row group reuses faulted-in memory.
+  std::mutex cache_mutex_;
+  std::vector<std::pair<uint8_t*, int64_t>> cache_;  // address, mapped bytes
+  int64_t cached_bytes_ = 0;
 };
 
 /// \brief Return the process-wide pool used when a caller passes none.
