@@ -1,5 +1,7 @@
 #include "quire/columnar/buffer.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "quire/testing/matchers.h"
@@ -140,6 +142,30 @@ TEST(BitmapBuilderTest, LazyBuilderWritesTheTrueRunOnTheFirstFalseBit) {
   ASSERT_OK_AND_ASSIGN(auto buffer, all_true.Finish());
   EXPECT_EQ(buffer->size(), 3);
   EXPECT_EQ(util::CountSetBits(buffer->data(), 0, 20), 20);
+}
+
+TEST(MemoryPoolTest, LargeBuffersAreMappedReusedAndGrownInPlace) {
+  TrackingMemoryPool pool;
+  const int64_t size = int64_t(6) << 20;
+  uint8_t* a = nullptr;
+  ASSERT_OK(pool.Allocate(size, &a));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % (uintptr_t(2) << 20), 0u) << "2 MiB aligned";
+  std::memset(a, 7, size_t(size));
+  EXPECT_EQ(pool.bytes_allocated(), size);
+  pool.Free(a, size);
+  EXPECT_EQ(pool.bytes_allocated(), 0);
+  uint8_t* b = nullptr;
+  ASSERT_OK(pool.Allocate(size, &b));
+  EXPECT_EQ(a, b) << "a freed mapping of the same size is reused";
+  // Growing keeps the contents (mremap) and the accounting.
+  ASSERT_OK(pool.Reallocate(size, 3 * size, &b));
+  EXPECT_EQ(pool.bytes_allocated(), 3 * size);
+  EXPECT_EQ(b[size - 1], 7);
+  ASSERT_OK(pool.Reallocate(3 * size, 16, &b));  // back below the mapping threshold
+  EXPECT_EQ(pool.bytes_allocated(), 16);
+  EXPECT_EQ(b[15], 7);
+  pool.Free(b, 16);
+  EXPECT_EQ(pool.bytes_allocated(), 0);
 }
 
 }  // namespace
