@@ -76,9 +76,13 @@ struct Aggregates {
                                         : name == "l_shipinstruct" ? "NONE"
                                         : name == "l_shipmode"   ? "AIR"
                                                                  : "";
-        for (int64_t i = 0; i < n; ++i) {
-          const std::string_view s = quire::columnar::GetBytes(a, i);
-          matches += needle.empty() ? s.find("ly") != std::string_view::npos : s == needle;
+        const quire::columnar::OffsetBinaryView<int32_t> view(a);
+        if (needle.empty()) {
+          for (int64_t i = 0; i < n; ++i) {
+            matches += view.Value(i).find("ly") != std::string_view::npos;
+          }
+        } else {
+          for (int64_t i = 0; i < n; ++i) matches += view.Value(i) == needle;
         }
         return;
       }

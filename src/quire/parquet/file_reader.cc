@@ -327,6 +327,8 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
 
   Result<RecordBatchPtr> Next() override {
     while (!current_ || offset_ >= current_->num_rows()) {
+      // Let go of the previous row group first: its memory can serve the next.
+      current_.reset();
       if (next_group_ >= groups_.size()) return RecordBatchPtr();
       const int group = groups_[next_group_++];
       std::optional<RowRanges> rows;
