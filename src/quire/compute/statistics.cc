@@ -91,10 +91,73 @@ bool MayMatchImpl(const Expression& e, const StatisticsLookup& lookup) {
   }
 }
 
+StatisticValue Own(const Value& v) {
+  return std::visit([](const auto& x) -> StatisticValue {
+    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
+      return std::string(x);
+    } else {
+      return x;
+    }
+  }, v);
+}
+
+// Whether some row may hold a value equal to `literal` in `column`. Literals the
+// row evaluation would refuse (a type mismatch) may match: the rows report the error.
+bool LiteralMayBePresent(const std::string& column, const Literal& literal,
+                         const columnar::DataType& type, const MembershipLookup& membership) {
+  auto value = internal::LiteralFor(literal, type, column);
+  if (!value.ok()) return true;
+  if (!*value) return false;  // "= null" and "in (null)" are never true
+  return membership(column, Own(**value)) != std::optional<bool>(false);
+}
+
+bool MayMatchMembershipImpl(const Expression& e, const ColumnTypeLookup& types,
+                            const MembershipLookup& membership) {
+  switch (e.kind()) {
+    case Expression::Kind::kAnd:
+      return MayMatchMembershipImpl(*e.left(), types, membership) &&
+             MayMatchMembershipImpl(*e.right(), types, membership);
+    case Expression::Kind::kOr:
+      return MayMatchMembershipImpl(*e.left(), types, membership) ||
+             MayMatchMembershipImpl(*e.right(), types, membership);
+    case Expression::Kind::kCompare: {
+      if (e.op() != Expression::CompareOp::kEq) return true;
+      const Expression* l = e.left().get();
+      const Expression* r = e.right().get();
+      if (l->kind() == Expression::Kind::kLiteral) std::swap(l, r);
+      if (l->kind() != Expression::Kind::kColumn || r->kind() != Expression::Kind::kLiteral) {
+        return true;
+      }
+      const columnar::DataType* type = types(l->column());
+      if (!type) return true;
+      return LiteralMayBePresent(l->column(), r->literal(), *type, membership);
+    }
+    case Expression::Kind::kIn: {
+      if (e.negated() || e.left()->kind() != Expression::Kind::kColumn) return true;
+      const std::string& column = e.left()->column();
+      const columnar::DataType* type = types(column);
+      if (!type) return true;
+      for (const auto& v : e.values()) {
+        if (LiteralMayBePresent(column, v, *type, membership)) return true;
+      }
+      return false;
+    }
+    default:
+      // NOT (and NOT IN, above): a value's absence proves "not equal" true, never
+      // false. IS NULL, bare columns and constants: membership says nothing.
+      return true;
+  }
+}
+
 }  // namespace
 
 bool MayMatch(const Expression& expr, const StatisticsLookup& statistics) {
   return MayMatchImpl(expr, statistics);
+}
+
+bool MayMatchMembership(const Expression& expr, const ColumnTypeLookup& types,
+                        const MembershipLookup& membership) {
+  return MayMatchMembershipImpl(expr, types, membership);
 }
 
 }  // namespace quire::compute

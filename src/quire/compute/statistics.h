@@ -1,8 +1,8 @@
 #pragma once
 
 /// \file quire/compute/statistics.h
-/// \brief Evaluating predicates on min/max statistics, to skip data that cannot
-/// match (row groups now; files and pages later).
+/// \brief Evaluating predicates on min/max statistics and on membership tests (bloom
+/// filters), to skip data that cannot match (row groups now; files and pages later).
 
 #include <cstdint>
 #include <functional>
@@ -39,5 +39,30 @@ using StatisticsLookup = std::function<const ColumnStatistics*(std::string_view 
 /// \brief Return false only if no row described by `statistics` can satisfy `expr`
 /// (so the data may be skipped); true whenever that cannot be proven.
 QUIRE_EXPORT bool MayMatch(const Expression& expr, const StatisticsLookup& statistics);
+
+/// \brief Return the Arrow type of a column, or nullptr when it is not known.
+using ColumnTypeLookup = std::function<const columnar::DataType*(std::string_view column)>;
+
+/// \brief Answer whether some row of a piece of data holds `value` in `column`:
+/// false when certainly none does, true or nullopt when it may.
+///
+/// `value` is a literal converted into the domain of the column's Arrow type, as
+/// StatisticValue describes; "holds" is equality as the row evaluation compares. A
+/// bloom filter answers this; so does anything else that knows a set of values.
+using MembershipLookup =
+    std::function<std::optional<bool>(std::string_view column, const StatisticValue& value)>;
+
+/// \brief Return false only if no row can satisfy `expr` because every way for it to
+/// be true needs a value that `membership` reports absent; true whenever that cannot
+/// be proven.
+///
+/// Proofs come from `column = literal` (either side), `column IN (...)` (every
+/// non-null element absent), AND (either side proven) and OR (both sides proven). NOT,
+/// NOT IN, `!=`, ranges and IS NULL never prove anything here: a filter's "absent"
+/// says nothing about which other values are present. `membership` is called lazily:
+/// only for the columns and literals the proof needs, left to right, stopping as soon
+/// as the answer is known.
+QUIRE_EXPORT bool MayMatchMembership(const Expression& expr, const ColumnTypeLookup& types,
+                                     const MembershipLookup& membership);
 
 }  // namespace quire::compute
