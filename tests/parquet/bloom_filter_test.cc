@@ -457,5 +457,343 @@ TEST(BloomFilterProbeTest, BytesHashWithoutALengthPrefix) {
             Kind::kUnknown);
 }
 
+// ---------------------------------------------------------------------------
+// Row-group pruning
+
+// The rows a read of the file `bytes` with `filter` returns, and what it pruned.
+Result<std::string> FilteredRows(const std::string& bytes, const std::string& filter,
+                                 ReadStats* stats, bool use_bloom_filters = true) {
+  QUIRE_ASSIGN_OR_RETURN(auto reader, FileReader::Open(BufferFile(bytes)));
+  QUIRE_ASSIGN_OR_RETURN(auto expr, compute::ParseExpression(filter));
+  ReadOptions options;
+  options.filter = expr;
+  options.stats = stats;
+  options.use_bloom_filters = use_bloom_filters;
+  QUIRE_ASSIGN_OR_RETURN(auto table, reader->ReadTable(options));
+  return columnar::RowsToJson(*table);
+}
+
+// The rows of an unpruned read of the whole file that `filter` keeps, row by row.
+Result<std::string> ExpectedRows(const std::string& bytes, const std::string& filter) {
+  QUIRE_ASSIGN_OR_RETURN(auto reader, FileReader::Open(BufferFile(bytes)));
+  QUIRE_ASSIGN_OR_RETURN(auto expr, compute::ParseExpression(filter));
+  QUIRE_ASSIGN_OR_RETURN(auto table, reader->ReadTable());
+  std::vector<columnar::RecordBatchPtr> kept;
+  for (const auto& b : table->ToBatches()) {
+    QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*expr, *b));
+    QUIRE_ASSIGN_OR_RETURN(auto f, compute::Filter(*b, *mask));
+    kept.push_back(std::move(f));
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto out, columnar::Table::FromBatches(table->schema(), kept));
+  return columnar::RowsToJson(*out);
+}
+
+template <typename T>
+std::string Plain(T value) {
+  std::string s(sizeof(T), '\0');
+  std::memcpy(s.data(), &value, sizeof(T));
+  return s;
+}
+
+// One required column of a synthetic file: its schema element and the PLAIN bytes
+// of value number i.
+struct TestColumn {
+  SchemaElement element;
+  std::function<std::string(int64_t)> plain;
+  bool bloom = true;
+  bool record_length = true;  // set ColumnMetaData::bloom_filter_length
+  bool statistics = false;    // min/max from the first and last value (ascending)
+};
+
+SchemaElement Leaf(std::string name, Type type, std::optional<LogicalType> logical = {}) {
+  SchemaElement e;
+  e.name = std::move(name);
+  e.type = type;
+  e.repetition_type = FieldRepetitionType::kRequired;
+  e.logical_type = logical;
+  return e;
+}
+
+LogicalType Logical(LogicalType::Kind kind) {
+  LogicalType t;
+  t.kind = kind;
+  return t;
+}
+
+constexpr int kGroups = 4;
+constexpr int kRowsPerGroup = 50;
+constexpr int64_t kDay0 = 19000;
+constexpr int64_t kEpochMicros = 1700000000LL * 1000000;
+
+// Value number i sits in row group i % kGroups: every group spans nearly the whole
+// range, so statistics prune little and bloom filters do the work.
+std::vector<TestColumn> TypedColumns() {
+  std::vector<TestColumn> c;
+  c.push_back({Leaf("i32", Type::kInt32), [](int64_t i) { return Plain(int32_t(i)); }});
+  c.back().statistics = true;
+  c.push_back({Leaf("i64", Type::kInt64), [](int64_t i) { return Plain(i * 1000000007LL); }});
+  c.push_back({Leaf("f64", Type::kDouble), [](int64_t i) { return Plain(double(i) + 0.5); }});
+  c.push_back({Leaf("f32", Type::kFloat), [](int64_t i) { return Plain(float(i) + 0.25f); }});
+  c.push_back({Leaf("s", Type::kByteArray, Logical(LogicalType::Kind::kString)),
+               [](int64_t i) {
+                 const std::string v = "value-" + std::to_string(i);
+                 return Plain(int32_t(v.size())) + v;
+               }});
+  c.back().record_length = false;  // the speculative read
+  c.push_back({Leaf("d", Type::kInt32, Logical(LogicalType::Kind::kDate)),
+               [](int64_t i) { return Plain(int32_t(kDay0 + i)); }});
+  LogicalType u32 = Logical(LogicalType::Kind::kInteger);
+  u32.bit_width = 32;
+  u32.is_signed = false;
+  c.push_back({Leaf("u32", Type::kInt32, u32),
+               [](int64_t i) { return Plain(uint32_t(4000000000U + uint32_t(i))); }});
+  LogicalType dec = Logical(LogicalType::Kind::kDecimal);
+  dec.precision = 9;
+  dec.scale = 2;
+  c.push_back({Leaf("dec", Type::kInt32, dec), [](int64_t i) { return Plain(int32_t(i * 100 + 5)); }});
+  LogicalType ts = Logical(LogicalType::Kind::kTimestamp);
+  ts.unit = TimeUnit::kMicros;
+  ts.is_adjusted_to_utc = true;
+  c.push_back({Leaf("ts", Type::kInt64, ts),
+               [](int64_t i) { return Plain(kEpochMicros + i * 3600 * 1000000LL); }});
+  c.push_back({Leaf("plain", Type::kInt32), [](int64_t i) { return Plain(int32_t(i)); }});
+  c.back().bloom = false;
+  return c;
+}
+
+struct FileEdits {
+  std::function<void(FileMetaData&)> footer;      // applied before it is written
+  BloomFilterAlgorithm algorithm = BloomFilterAlgorithm::kBlock;
+};
+
+// A Parquet file of kGroups row groups, uncompressed PLAIN v1 pages, and bloom
+// filters (1024 bytes, every value inserted) after the data, as writers place them.
+std::string BuildFile(const std::vector<TestColumn>& columns, const FileEdits& edits = {}) {
+  std::string out = "PAR1";
+  FileMetaData meta;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = int32_t(columns.size());
+  meta.schema.push_back(root);
+  for (const auto& c : columns) meta.schema.push_back(c.element);
+  meta.num_rows = kGroups * kRowsPerGroup;
+  for (int g = 0; g < kGroups; ++g) {
+    RowGroup rg;
+    rg.num_rows = kRowsPerGroup;
+    for (const auto& c : columns) {
+      std::string body;
+      for (int64_t r = 0; r < kRowsPerGroup; ++r) body += c.plain(r * kGroups + g);
+      PageHeader header;
+      header.type = PageType::kDataPage;
+      header.uncompressed_page_size = header.compressed_page_size = int32_t(body.size());
+      header.data_page_header = DataPageHeader{kRowsPerGroup, Encoding::kPlain, Encoding::kRle,
+                                               Encoding::kRle, std::nullopt};
+      const std::string page = SerializePageHeader(header) + body;
+      ColumnMetaData m;
+      m.type = *c.element.type;
+      m.encodings = {Encoding::kPlain};
+      m.path_in_schema = {c.element.name};
+      m.num_values = kRowsPerGroup;
+      m.total_uncompressed_size = m.total_compressed_size = int64_t(page.size());
+      m.data_page_offset = int64_t(out.size());
+      if (c.statistics) {
+        Statistics st;
+        st.min_value = c.plain(g);
+        st.max_value = c.plain((kRowsPerGroup - 1) * kGroups + g);
+        st.null_count = 0;
+        m.statistics = st;
+      }
+      ColumnChunk chunk;
+      chunk.file_offset = int64_t(out.size());
+      chunk.meta_data = m;
+      rg.columns.push_back(chunk);
+      rg.total_byte_size += int64_t(page.size());
+      out += page;
+    }
+    meta.row_groups.push_back(rg);
+  }
+  for (int g = 0; g < kGroups; ++g) {
+    for (size_t k = 0; k < columns.size(); ++k) {
+      const TestColumn& c = columns[k];
+      if (!c.bloom) continue;
+      BloomFilter filter = BloomFilter::MakeEmpty(1024);
+      for (int64_t r = 0; r < kRowsPerGroup; ++r) {
+        const std::string v = c.plain(r * kGroups + g);
+        // BYTE_ARRAY values are hashed without their length prefix.
+        filter.InsertHash(BloomFilter::HashBytes(*c.element.type == Type::kByteArray
+                                                     ? std::string_view(v).substr(4)
+                                                     : std::string_view(v)));
+      }
+      const std::vector<uint8_t> bitset = filter.Bitset();
+      const std::string bytes =
+          Serialized(int32_t(bitset.size()), edits.algorithm) +
+          std::string(bitset.begin(), bitset.end());
+      ColumnMetaData& m = *meta.row_groups[size_t(g)].columns[k].meta_data;
+      m.bloom_filter_offset = int64_t(out.size());
+      if (c.record_length) m.bloom_filter_length = int32_t(bytes.size());
+      out += bytes;
+    }
+  }
+  if (edits.footer) edits.footer(meta);
+  const std::string footer = SerializeFileMetaData(meta);
+  out += footer + Plain(int32_t(footer.size())) + "PAR1";
+  return out;
+}
+
+struct PruningCase {
+  std::string filter;
+  int64_t pruned;           // row groups pruned in all
+  int64_t pruned_by_bloom;  // of which by bloom filters
+};
+
+TEST(BloomFilterPruningTest, PrunesRowGroupsWithoutChangingTheResult) {
+  const std::string file = BuildFile(TypedColumns());
+  const std::string day13 = columnar::FormatDate(kDay0 + 13);
+  const std::string hour6 =
+      columnar::FormatTimestamp(kEpochMicros + 6 * 3600 * 1000000LL, columnar::TimeUnit::kMicro);
+  const std::vector<PruningCase> cases = {
+      {"i32 = 5", 3, 3},
+      {"5 = i32", 3, 3},
+      {"i32 = 1000", 4, 0},  // statistics: above every max
+      {"i32 = 2.5", 4, 3},   // no int32 equals 2.5; group 3's min is 3
+      {"i32 = 7.0", 3, 3},
+      {"i32 in (5, null)", 3, 3},
+      {"i32 in (5, 6)", 2, 2},
+      {"i32 != 5", 0, 0},
+      {"i32 not in (5)", 0, 0},
+      {"not i32 = 5", 0, 0},
+      {"i32 = 5 or s = 'value-10'", 2, 2},
+      {"i32 = 5 and s = 'value-10'", 4, 4},
+      {"i32 > 100 and s = 'value-110'", 3, 3},
+      {"s = 'value-10'", 3, 3},
+      {"s = 'nope'", 4, 4},
+      {"s in ('value-1', 'value-2')", 2, 2},
+      {"i64 = 5000000035", 3, 3},
+      {"f64 = 6.5", 3, 3},
+      {"f64 = 6", 4, 4},
+      {"f32 = 9.25", 3, 3},
+      {"f32 = 9.1", 4, 4},
+      {"d = '" + day13 + "'", 3, 3},
+      {"u32 = 4000000005", 3, 3},
+      {"u32 = -1", 4, 4},
+      {"dec = 3.05", 3, 3},
+      {"dec = 3", 4, 4},
+      {"ts = '" + hour6 + "'", 3, 3},
+      {"plain = 5", 0, 0},  // no bloom filter
+      {"plain = 5 or i32 = 6", 0, 0},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.filter);
+    ReadStats stats;
+    ASSERT_OK_AND_ASSIGN(auto expected, ExpectedRows(file, c.filter));
+    ASSERT_OK_AND_ASSIGN(auto actual, FilteredRows(file, c.filter, &stats));
+    EXPECT_EQ(actual, expected);
+    // Every case that keeps a row group finds rows there: no false positive kept it.
+    EXPECT_EQ(expected == "[]", c.pruned == kGroups) << expected;
+    EXPECT_EQ(stats.row_groups, kGroups);
+    EXPECT_EQ(stats.row_groups_pruned, c.pruned);
+    EXPECT_EQ(stats.row_groups_pruned_by_bloom, c.pruned_by_bloom);
+    // Values no row of the type can equal (2.5 for INT32) prune without a read.
+    const bool exact = c.filter != "i32 = 2.5" && c.filter != "u32 = -1" &&
+                       c.filter != "f32 = 9.1";
+    EXPECT_EQ(stats.bloom_filter_bytes_read > 0, c.pruned_by_bloom > 0 && exact)
+        << "filters are read only when an equality needs them";
+  }
+}
+
+TEST(BloomFilterPruningTest, ReadsOnlyTheFiltersOfTheColumnsAsked) {
+  const std::string file = BuildFile(TypedColumns());
+  const int64_t one_filter = int64_t(Serialized(1024).size()) + 1024;
+  ReadStats stats;
+  ASSERT_OK(FilteredRows(file, "i32 = 5", &stats));
+  EXPECT_EQ(stats.bloom_filter_bytes_read, kGroups * one_filter);
+  // Twice the same column: read once per row group.
+  stats = {};
+  ASSERT_OK(FilteredRows(file, "i32 = 5 or i32 = 6", &stats));
+  EXPECT_EQ(stats.bloom_filter_bytes_read, kGroups * one_filter);
+  // Without recorded lengths a window of up to kBloomFilterSpeculativeReadBytes is read.
+  stats = {};
+  ASSERT_OK(FilteredRows(file, "s = 'value-3'", &stats));
+  EXPECT_GE(stats.bloom_filter_bytes_read, kGroups * one_filter);
+  EXPECT_LE(stats.bloom_filter_bytes_read, kGroups * kBloomFilterSpeculativeReadBytes);
+  // Statistics first: nothing is read for row groups they prune.
+  stats = {};
+  ASSERT_OK(FilteredRows(file, "i32 = 1000", &stats));
+  EXPECT_EQ(stats.bloom_filter_bytes_read, 0);
+  // And nothing at all when bloom filters are off.
+  stats = {};
+  ASSERT_OK_AND_ASSIGN(auto rows, FilteredRows(file, "s = 'nope'", &stats,
+                                               /*use_bloom_filters=*/false));
+  EXPECT_EQ(rows, "[]");
+  EXPECT_EQ(stats.row_groups_pruned, 0);
+  EXPECT_EQ(stats.bloom_filter_bytes_read, 0);
+}
+
+TEST(BloomFilterPruningTest, CorpusFilesPruneAbsentStringsOnly) {
+  for (const char* name : {"data_index_bloom_encoding_stats.parquet",
+                           "data_index_bloom_encoding_with_length.parquet"}) {
+    SCOPED_TRACE(name);
+    const std::string file = ReadFile(kCorpusData + name);
+    ASSERT_FALSE(file.empty());
+    // 'absent' lies between the minimum "Hello" and the maximum "today": only the
+    // bloom filter can rule it out.
+    for (const auto& c : std::vector<PruningCase>{{"String = 'absent'", 1, 1},
+                                                  {"String = 'test'", 0, 0},
+                                                  {"String = 'doing '", 0, 0},
+                                                  {"String = 'doing'", 1, 1},
+                                                  {"String in ('absent', 'missing')", 1, 1},
+                                                  {"String in ('absent', 'dog')", 0, 0},
+                                                  {"String = 'absent' or String = 'over'", 0, 0},
+                                                  {"String = 'zzz'", 1, 0},
+                                                  {"String != 'absent'", 0, 0}}) {
+      SCOPED_TRACE(c.filter);
+      ReadStats stats;
+      ASSERT_OK_AND_ASSIGN(auto expected, ExpectedRows(file, c.filter));
+      ASSERT_OK_AND_ASSIGN(auto actual, FilteredRows(file, c.filter, &stats));
+      EXPECT_EQ(actual, expected);
+      EXPECT_EQ(stats.row_groups_pruned, c.pruned);
+      EXPECT_EQ(stats.row_groups_pruned_by_bloom, c.pruned_by_bloom);
+    }
+  }
+}
+
+TEST(BloomFilterPruningTest, CorruptFiltersFailTheReadAndUnknownOnesAreIgnored) {
+  const auto columns = TypedColumns();
+  // i32's filter of row group 1 points past the end of the file.
+  const std::string bad_offset = BuildFile(columns, {.footer = [](FileMetaData& m) {
+    m.row_groups[1].columns[0].meta_data->bloom_filter_offset = int64_t(1) << 40;
+  }});
+  ReadStats stats;
+  EXPECT_THAT(FilteredRows(bad_offset, "i32 = 5", &stats),
+              IsError(ErrorCode::kCorrupt, ::testing::AllOf(HasSubstr("row group 1"),
+                                                            HasSubstr("column 'i32'"),
+                                                            HasSubstr("outside the file"))));
+  // Filters are read lazily: other columns, and reads without equalities, work.
+  ASSERT_OK_AND_ASSIGN(auto rows, FilteredRows(bad_offset, "s = 'value-1'", &stats));
+  ASSERT_OK_AND_ASSIGN(auto expected, ExpectedRows(bad_offset, "s = 'value-1'"));
+  EXPECT_EQ(rows, expected);
+  EXPECT_NE(rows, "[]");
+  ASSERT_OK(FilteredRows(bad_offset, "i32 > 5", &stats));
+  // A bitset cut short by its recorded length, and a garbage header.
+  const std::string short_length = BuildFile(columns, {.footer = [](FileMetaData& m) {
+    m.row_groups[0].columns[0].meta_data->bloom_filter_length = 100;
+  }});
+  EXPECT_THAT(FilteredRows(short_length, "i32 = 5", &stats),
+              IsError(ErrorCode::kCorrupt, HasSubstr("column 'i32'")));
+  const std::string garbage = BuildFile(columns, {.footer = [](FileMetaData& m) {
+    auto& meta = *m.row_groups[2].columns[0].meta_data;
+    meta.bloom_filter_offset = 0;  // the magic "PAR1" is no BloomFilterHeader
+    meta.bloom_filter_length.reset();
+  }});
+  EXPECT_THAT(FilteredRows(garbage, "i32 = 5", &stats),
+              IsError(ErrorCode::kCorrupt, HasSubstr("column 'i32'")));
+  // An algorithm from the future is skipped: no pruning, the right rows.
+  const std::string future = BuildFile(columns, {.algorithm = BloomFilterAlgorithm(9)});
+  stats = {};
+  ASSERT_OK_AND_ASSIGN(rows, FilteredRows(future, "s = 'nope'", &stats));
+  EXPECT_EQ(rows, "[]");
+  EXPECT_EQ(stats.row_groups_pruned, 0);
+}
+
 }  // namespace
 }  // namespace quire::parquet

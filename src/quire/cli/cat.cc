@@ -74,10 +74,13 @@ Status Cat(const CatOptions& o) {
   }
   if (o.show_stats) {
     fmt::print(stderr,
-               "row groups: {} of {} pruned; pages: {} pruned by the page index ({} bytes "
-               "not read, {} rows skipped); rows: {} decoded, {} kept\n",
-               stats.row_groups_pruned, stats.row_groups, stats.pages_pruned,
-               stats.bytes_not_read, stats.rows_pruned, stats.rows_read, stats.rows_returned);
+               "row groups: {} of {} pruned, {} of them by bloom filters ({} bytes of filters "
+               "read); pages: {} pruned by the page index ({} bytes not read, {} rows "
+               "skipped); "
+               "rows: {} decoded, {} kept\n",
+               stats.row_groups_pruned, stats.row_groups, stats.row_groups_pruned_by_bloom,
+               stats.bloom_filter_bytes_read, stats.pages_pruned, stats.bytes_not_read,
+               stats.rows_pruned, stats.rows_read, stats.rows_returned);
   }
   return Status::OK();
 }

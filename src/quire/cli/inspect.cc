@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -113,6 +114,14 @@ void AppendJsonNumber(std::string_view key, int64_t value, std::string* out, boo
   *out += fmt::format(":{}", value);
 }
 
+// The bitset size of a column chunk's bloom filter, read from the file; nullopt when
+// the chunk has none or it cannot be read (inspect describes, it does not validate).
+std::optional<int64_t> BloomFilterBytes(const FileReader& reader, const ColumnMetaData& m) {
+  auto bloom = ReadBloomFilter(reader.file(), m);
+  if (!bloom.ok() || !*bloom) return std::nullopt;
+  return (*bloom)->num_bytes();
+}
+
 Status Inspect(const InspectOptions& o) {
   QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenLocalFile(o.path));
   QUIRE_ASSIGN_OR_RETURN(int64_t size, file->Size());
@@ -164,6 +173,9 @@ Status Inspect(const InspectOptions& o) {
             if (max) AppendJsonField("max", StatValue(*max, s.column(int(c))), &out);
           }
           out += fmt::format(",\"bloom_filter\":{}", cm.bloom_filter_offset ? "true" : "false");
+          if (auto bytes = BloomFilterBytes(*reader, cm)) {
+            AppendJsonNumber("bloom_filter_bytes", *bytes, &out);
+          }
         }
         out += fmt::format(",\"column_index\":{},\"offset_index\":{}}}",
                            ch.column_index_offset ? "true" : "false",
@@ -212,11 +224,16 @@ Status Inspect(const InspectOptions& o) {
         if (min && max) stats += fmt::format(" min={} max={}", StatValue(*min, cd), StatValue(*max, cd));
         if (st.null_count) stats += fmt::format(" nulls={}", *st.null_count);
       }
+      std::string bloom;
+      if (cm.bloom_filter_offset) {
+        const auto bytes = BloomFilterBytes(*reader, cm);
+        bloom = bytes ? fmt::format(", bloom filter ({} bytes)", *bytes)
+                      : std::string(", bloom filter (unreadable)");
+      }
       fmt::print("  {}: {} {} [{}] {} values, {} -> {} bytes{}{}{}\n", cd.dotted_path(),
                  ToString(cm.type), ToString(cm.codec), Encodings(cm), cm.num_values,
                  cm.total_uncompressed_size, cm.total_compressed_size, stats,
-                 ch.column_index_offset || ch.offset_index_offset ? ", page index" : "",
-                 cm.bloom_filter_offset ? ", bloom filter" : "");
+                 ch.column_index_offset || ch.offset_index_offset ? ", page index" : "", bloom);
     }
   }
   return Status::OK();

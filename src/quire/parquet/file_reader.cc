@@ -448,6 +448,65 @@ Result<std::optional<RowRanges>> FileReader::PageIndexRows(
   return std::optional<RowRanges>(std::move(rows));
 }
 
+Result<bool> FileReader::RowGroupMayMatchBloom(int index, const compute::Expression& filter,
+                                               const ReadOptions& options,
+                                               int64_t* bytes_read) const {
+  const RowGroup& rg = metadata_->row_groups[size_t(index)];
+  // The columns a filter can name: top-level leaves that are not repeated, as for
+  // statistics. Each one's bloom filter is read at most once, when first asked.
+  struct Leaf {
+    const SchemaNode* node;
+    const columnar::DataType* type;
+    bool loaded = false;
+    std::optional<BloomFilter> bloom;
+  };
+  std::vector<Leaf> leaves;
+  for (size_t f = 0; f < schema_.root().children.size(); ++f) {
+    const SchemaNode& n = schema_.node(schema_.root().children[f]);
+    if (!n.is_leaf() || n.repetition == FieldRepetitionType::kRepeated) continue;
+    leaves.push_back({&n, arrow_schema_->field(int(f))->type().get()});
+  }
+  auto find = [&](std::string_view name) -> Leaf* {
+    for (auto& leaf : leaves) {
+      if (leaf.node->name() == name) return &leaf;
+    }
+    return nullptr;
+  };
+  Status error;
+  auto membership = [&](std::string_view name,
+                        const compute::StatisticValue& value) -> std::optional<bool> {
+    Leaf* leaf = find(name);
+    if (!leaf || !error.ok()) return std::nullopt;
+    const ColumnChunk& chunk = rg.columns[size_t(leaf->node->column)];
+    if (!chunk.meta_data || !chunk.meta_data->bloom_filter_offset) return std::nullopt;
+    const ColumnDescriptor& column = schema_.column(leaf->node->column);
+    const BloomFilterProbe probe = BloomFilterProbeFor(column, *leaf->type, value);
+    if (probe.kind == BloomFilterProbe::Kind::kUnknown) return std::nullopt;
+    if (probe.kind == BloomFilterProbe::Kind::kAbsent) return false;
+    if (!leaf->loaded) {
+      leaf->loaded = true;
+      auto bloom = ReadBloomFilter(*file_, *chunk.meta_data, options.max_bloom_filter_bytes,
+                                   bytes_read);
+      if (bloom.ok()) {
+        leaf->bloom = std::move(*bloom);
+      } else if (bloom.status().code() != ErrorCode::kUnsupported &&
+                 bloom.status().code() != ErrorCode::kResourceExhausted) {
+        // A filter quire cannot use is as good as none; a broken one is an error.
+        error = bloom.status().WithContext(fmt::format("row group {}", index));
+      }
+    }
+    if (!leaf->bloom) return std::nullopt;
+    return leaf->bloom->MayContainHash(probe.hash);
+  };
+  auto types = [&](std::string_view name) -> const columnar::DataType* {
+    Leaf* leaf = find(name);
+    return leaf ? leaf->type : nullptr;
+  };
+  const bool may_match = compute::MayMatchMembership(filter, types, membership);
+  QUIRE_RETURN_NOT_OK(error);
+  return may_match;
+}
+
 Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
     const ReadOptions& options) const {
   if (options.batch_rows <= 0) {
@@ -485,10 +544,24 @@ Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
   if (options.stats) options.stats->row_groups += int64_t(groups.size());
   if (options.filter) {
     std::vector<int> kept;
+    int64_t pruned_by_bloom = 0, bloom_bytes = 0;
     for (int g : groups) {
-      if (RowGroupMayMatch(g, *options.filter)) kept.push_back(g);
+      if (!RowGroupMayMatch(g, *options.filter)) continue;
+      if (options.use_bloom_filters) {
+        QUIRE_ASSIGN_OR_RETURN(bool may_match,
+                               RowGroupMayMatchBloom(g, *options.filter, options, &bloom_bytes));
+        if (!may_match) {
+          ++pruned_by_bloom;
+          continue;
+        }
+      }
+      kept.push_back(g);
     }
-    if (options.stats) options.stats->row_groups_pruned += int64_t(groups.size() - kept.size());
+    if (options.stats) {
+      options.stats->row_groups_pruned += int64_t(groups.size() - kept.size());
+      options.stats->row_groups_pruned_by_bloom += pruned_by_bloom;
+      options.stats->bloom_filter_bytes_read += bloom_bytes;
+    }
     groups = std::move(kept);
   }
   columnar::FieldVector out;

@@ -12,6 +12,7 @@
 #include "quire/columnar/record_batch.h"
 #include "quire/compute/expression.h"
 #include "quire/io/random_access_file.h"
+#include "quire/parquet/bloom_filter.h"
 #include "quire/parquet/column_decoder.h"
 #include "quire/parquet/metadata.h"
 #include "quire/parquet/page_index.h"
@@ -24,14 +25,22 @@
 namespace quire::parquet {
 
 /// \brief What a read skipped and kept (filled when ReadOptions::stats is set).
+///
+/// Row groups are tested against the filter's statistics first, then the ones left
+/// against their bloom filters, then against the page index as they are read;
+/// `row_groups_pruned` counts the row groups any of the three skipped whole.
 struct ReadStats {
   int64_t row_groups = 0;         ///< row groups considered
-  int64_t row_groups_pruned = 0;  ///< skipped: their statistics rule the filter out
-  int64_t rows_pruned = 0;        ///< rows skipped by the page index
-  int64_t pages_pruned = 0;       ///< data pages not read thanks to the page index
-  int64_t bytes_not_read = 0;     ///< compressed bytes of those pages
-  int64_t rows_read = 0;          ///< rows decoded
-  int64_t rows_returned = 0;      ///< rows left after the exact filter
+  int64_t row_groups_pruned = 0;  ///< skipped, by statistics, bloom filters or page index
+  /// Skipped because bloom filters rule out every value the filter's equalities and
+  /// IN lists ask for (statistics did not rule them out); included in row_groups_pruned.
+  int64_t row_groups_pruned_by_bloom = 0;
+  int64_t bloom_filter_bytes_read = 0;  ///< bytes of bloom filters read (headers too)
+  int64_t rows_pruned = 0;              ///< rows skipped by the page index
+  int64_t pages_pruned = 0;             ///< data pages not read thanks to the page index
+  int64_t bytes_not_read = 0;           ///< compressed bytes of those pages
+  int64_t rows_read = 0;                ///< rows decoded
+  int64_t rows_returned = 0;            ///< rows left after the exact filter
 };
 
 /// \brief What to read and how.
@@ -42,11 +51,17 @@ struct ReadOptions {
   std::vector<int> row_groups;
   /// Rows per batch of Read(); row groups are cut into batches of at most this many.
   int64_t batch_rows = 64 * 1024;
-  /// Keep only rows where this predicate holds: row groups whose statistics rule it
-  /// out are skipped, and (with exact_filter) the remaining rows are filtered.
-  /// Columns it names are read even when `columns` leaves them out.
+  /// Keep only rows where this predicate holds: row groups whose statistics or bloom
+  /// filters rule it out are skipped, and (with exact_filter) the remaining rows are
+  /// filtered. Columns it names are read even when `columns` leaves them out.
   compute::ExpressionPtr filter;
   bool exact_filter = true;
+  /// Test the filter's equalities and IN lists against the bloom filters of the row
+  /// groups statistics kept. Filters are read only for the columns those name, once
+  /// per row group. Filters quire cannot use (unknown algorithm, larger than
+  /// max_bloom_filter_bytes) are ignored; corrupt ones fail the read with kCorrupt.
+  bool use_bloom_filters = true;
+  int64_t max_bloom_filter_bytes = kMaxBloomFilterBytes;
   /// When set, receives what the read pruned and kept (updated as batches flow).
   ReadStats* stats = nullptr;
   /// Check the CRC-32 of pages that carry one.
@@ -112,8 +127,12 @@ class QUIRE_EXPORT FileReader {
  private:
   FileReader() = default;
   Result<std::vector<int>> ResolveColumns(const ReadOptions& options) const;
-  /// \brief Whether row group `index` may hold rows matching `filter`.
+  /// \brief Whether row group `index` may hold rows matching `filter`, by statistics.
   bool RowGroupMayMatch(int index, const compute::Expression& filter) const;
+  /// \brief Whether row group `index` may hold rows matching `filter`, by the bloom
+  /// filters of the columns its equalities and IN lists name.
+  Result<bool> RowGroupMayMatchBloom(int index, const compute::Expression& filter,
+                                     const ReadOptions& options, int64_t* bytes_read) const;
   Result<ColumnChunkData> DecodeLeaf(int row_group, int column, const ReadOptions& options,
                                      const RowRanges* rows, ReadStats* stats) const;
 
