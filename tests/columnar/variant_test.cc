@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "quire/testing/matchers.h"
@@ -15,6 +16,15 @@ namespace {
 
 std::span<const uint8_t> Bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+std::string Quoted(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+  return out;
 }
 
 // Render metadata + value as JSON and as the typed debug form.
@@ -105,8 +115,8 @@ TEST(VariantBuilderTest, RoundTripsEveryPrimitive) {
       {[](auto& b) { b.Temporal(VariantType::kTimeNtzMicros, 45234123456); },
        "\"12:33:54.123456\"", "time_ntz_micros:\"12:33:54.123456\""},
       {[](auto& b) { b.String("iceberg"); }, "\"iceberg\"", "string:\"iceberg\""},
-      {[](auto& b) { b.String(std::string(100, 'x')); }, "\"" + std::string(100, 'x') + "\"",
-       "string:\"" + std::string(100, 'x') + "\""},
+      {[](auto& b) { b.String(std::string(100, 'x')); }, Quoted(std::string(100, 'x')),
+       "string:" + Quoted(std::string(100, 'x'))},
       {[](auto& b) { b.Binary(std::string("\x0a\x0b\x0c\x0d", 4)); }, "\"0x0a0b0c0d\"",
        "binary:\"0x0a0b0c0d\""},
       {[&](auto& b) { b.Uuid(uuid); }, "\"f24f9b64-81fa-49d1-b74e-8c09a6e31c56\"",
@@ -151,7 +161,7 @@ TEST(VariantBuilderTest, BuildsNestedObjectsWithSortedKeys) {
 TEST(VariantBuilderTest, UsesWideHeadersForLargeContainers) {
   // 300 keys: more than 255 elements (is_large) and ids and offsets above one byte.
   std::vector<std::string> keys;
-  for (int i = 0; i < 300; ++i) keys.push_back("k" + std::to_string(1000 + i));
+  for (int i = 0; i < 300; ++i) keys.push_back(fmt::format("k{}", 1000 + i));
   const std::string metadata = MakeVariantMetadata(keys);
   ASSERT_OK_AND_ASSIGN(auto m, VariantMetadata::Make(Bytes(metadata)));
   VariantBuilder b(&m);

@@ -159,7 +159,9 @@ TEST(PageIndexTest, SkipsPagesThatCannotMatch) {
     if (stats.row_groups_pruned == 0) {
       EXPECT_EQ(stats.rows_pruned + stats.rows_read, all->num_rows()) << c.where;
     }
-    if (stats.rows_read > 0) EXPECT_GT(stats.bytes_not_read, 0) << c.where;
+    if (stats.rows_read > 0) {
+      EXPECT_GT(stats.bytes_not_read, 0) << c.where;
+    }
   }
 }
 
