@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "quire/cli/commands.h"
+#include "quire/columnar/array_internal.h"
 #include "quire/columnar/json.h"
 #include "quire/columnar/pretty_print.h"
 #include "quire/compute/expression.h"
@@ -27,6 +28,51 @@ int ExitCodeFor(const Status& st) {
 }
 
 namespace {
+
+// RFC 4180: a field holding a comma, a quote or a line break, or that is empty
+// (an empty string, told apart from a null), is quoted with quotes doubled.
+void AppendCsvField(std::string_view text, bool force_quotes, std::string* out) {
+  const bool quote = force_quotes || text.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out->append(text);
+    return;
+  }
+  out->push_back('"');
+  for (char ch : text) {
+    if (ch == '"') out->push_back('"');
+    out->push_back(ch);
+  }
+  out->push_back('"');
+}
+
+// One CSV field: nulls are empty, strings are their text, other scalars their
+// canonical rendering without JSON quotes, nested values their canonical JSON.
+void AppendCsvValue(const columnar::Array& array, int64_t row, const columnar::Field* field,
+                    std::string* out) {
+  if (array.IsNull(row)) return;
+  const auto id = array.type_id();
+  const columnar::Array* values = &array;
+  int64_t slot = row;
+  if (id == columnar::TypeId::kDictionary) {
+    values = array.dictionary().get();
+    slot = columnar::internal::DictionaryIndex(array, row);
+  }
+  const auto vid = values->type_id();
+  if (vid == columnar::TypeId::kString || vid == columnar::TypeId::kLargeString ||
+      vid == columnar::TypeId::kStringView) {
+    const std::string_view text = columnar::GetBytes(*values, slot);
+    AppendCsvField(text, text.empty(), out);
+    return;
+  }
+  std::string json;
+  columnar::AppendJsonValue(array, row, &json, field);
+  if (json.size() >= 2 && json.front() == '"' && json.back() == '"') {
+    // Dates, times, decimals, hex: strings without escapes.
+    AppendCsvField(std::string_view(json).substr(1, json.size() - 2), false, out);
+    return;
+  }
+  AppendCsvField(json, false, out);
+}
 
 Status Cat(const CatOptions& o) {
   parquet::ReadOptions ro;
@@ -54,6 +100,29 @@ Status Cat(const CatOptions& o) {
     QUIRE_ASSIGN_OR_RETURN(auto table, columnar::Table::FromBatches(batches->schema(), all));
     auto shown = o.limit >= 0 ? table->Slice(0, o.limit) : table;
     fmt::print("{}", columnar::PrettyPrint(*shown, {.max_rows = o.limit >= 0 ? o.limit : 50}));
+  } else if (o.format == "csv") {
+    std::string line;
+    const auto& schema = *batches->schema();
+    for (int c = 0; c < schema.num_fields(); ++c) {
+      if (c) line.push_back(',');
+      AppendCsvField(schema.field(c)->name(), false, &line);
+    }
+    line += "\r\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    while (o.limit < 0 || printed < o.limit) {
+      QUIRE_ASSIGN_OR_RETURN(auto batch, batches->Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows() && (o.limit < 0 || printed < o.limit); ++r) {
+        line.clear();
+        for (int c = 0; c < batch->num_columns(); ++c) {
+          if (c) line.push_back(',');
+          AppendCsvValue(*batch->column(c), r, batch->schema()->field(c).get(), &line);
+        }
+        line += "\r\n";
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        ++printed;
+      }
+    }
   } else {
     std::string line;
     while (o.limit < 0 || printed < o.limit) {

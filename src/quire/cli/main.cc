@@ -32,11 +32,13 @@ int main(int argc, char** argv) {
   cat->add_option("--limit", cat_options.limit, "Print at most this many rows");
   cat->add_option("--format", cat_options.format,
                   "jsonl: one canonical JSON array per row (the form of the conformance "
-                  "corpus); table: an aligned text table")
-      ->check(CLI::IsMember({"jsonl", "table"}));
+                  "corpus); table: an aligned text table; csv: RFC 4180 with a header row "
+                  "(nulls empty, empty strings \"\", nested values as canonical JSON)")
+      ->check(CLI::IsMember({"jsonl", "table", "csv"}));
   cat->add_flag("--verify-crc", cat_options.verify_crc, "Check page CRC-32s");
   cat->add_flag("--stats", cat_options.show_stats,
-                "Print to stderr how many row groups the --where statistics pruned");
+                "Print to stderr what --where pruned: row groups (statistics, bloom "
+                "filters, page index), pages, bytes not read, rows decoded and kept");
 
   quire::cli::InspectOptions inspect_options;
   auto* inspect = app.add_subcommand(

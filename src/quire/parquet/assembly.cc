@@ -88,7 +88,10 @@ class Assembler {
     const ColumnChunkData* data;
     int16_t max_def;
     int64_t size() const { return data->num_entries; }
-    int16_t def(int64_t i) const { return data->def_levels.empty() ? 0 : data->def_levels[size_t(i)]; }
+    // No definition levels: every entry is at the maximum.
+    int16_t def(int64_t i) const {
+      return data->def_levels.empty() ? max_def : data->def_levels[size_t(i)];
+    }
     int16_t rep(int64_t i) const { return data->rep_levels.empty() ? 0 : data->rep_levels[size_t(i)]; }
   };
 
@@ -110,7 +113,11 @@ class Assembler {
     QUIRE_ASSIGN_OR_RETURN(Stream st, FirstLeafStream(node));
     const ArrayPtr& dense = st.data->values;
     int64_t slots = 0;
-    for (int64_t i = 0; i < st.size(); ++i) slots += st.def(i) >= t;
+    if (st.data->def_levels.empty() && st.data->rep_levels.empty()) {
+      slots = st.size();  // every entry a present value, one per slot
+    } else {
+      for (int64_t i = 0; i < st.size(); ++i) slots += st.def(i) >= t;
+    }
     if (slots == dense->length()) return dense;  // no nulls at this level
     if (type->id() == TypeId::kDictionary) {
       // Spread the indices and keep the chunk's dictionary.

@@ -731,6 +731,7 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   bool dict_values_built = false;
   Physical physical;
   std::vector<uint32_t> index_scratch;
+  std::vector<int16_t> level_scratch;
   physical.width = PhysicalWidth(c);
   dict.values.width = physical.width;
   while (true) {
@@ -770,12 +771,17 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
     }
     int64_t present = n;
     if (c.max_def_level > 0) {
-      out.def_levels.resize(base + size_t(n));
+      // Decode into scratch; keep the levels only once some entry is below the
+      // maximum (columns without nulls then carry no levels at all).
+      level_scratch.resize(size_t(n));
       QUIRE_RETURN_NOT_OK(DecodeLevels(page->def_levels, page->level_encoding, c.max_def_level,
-                                       n, out.def_levels.data() + base, "definition")
+                                       n, level_scratch.data(), "definition")
                               .WithContext(where));
-      present = std::count(out.def_levels.begin() + int64_t(base), out.def_levels.end(),
-                           c.max_def_level);
+      present = std::count(level_scratch.begin(), level_scratch.end(), c.max_def_level);
+      if (present != n || !out.def_levels.empty() || c.max_rep_level > 0) {
+        if (out.def_levels.empty()) out.def_levels.assign(base, c.max_def_level);
+        out.def_levels.insert(out.def_levels.end(), level_scratch.begin(), level_scratch.end());
+      }
     }
     out.num_entries += n;
     physical.Clear();

@@ -16,8 +16,10 @@ namespace quire::parquet {
 
 /// \brief Every level entry and value of a column chunk.
 struct ColumnChunkData {
-  /// One entry per value slot written by the writer (Dremel levels); empty when the
-  /// column's maximum level is 0.
+  /// One entry per value slot written by the writer (Dremel levels). Definition
+  /// levels are empty when every entry is at the column's maximum (a column
+  /// without nulls, or with a maximum of 0); repetition levels are empty when the
+  /// maximum is 0.
   std::vector<int16_t> def_levels;
   std::vector<int16_t> rep_levels;
   int64_t num_entries = 0;

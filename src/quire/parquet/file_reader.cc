@@ -2,6 +2,7 @@
 #include "quire/parquet/file_reader.h"
 
 #include <algorithm>
+#include <deque>
 #include <cstring>
 
 #include "quire/parquet/assembly.h"
@@ -132,9 +133,22 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
   return ReadRows(index, fields, options, pool, nullptr, nullptr);
 }
 
-Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& fields,
-                                            const ReadOptions& options, util::ThreadPool* pool,
-                                            const RowRanges* rows, ReadStats* stats) const {
+// A row group whose leaf chunks are being decoded (on a pool, or already decoded on
+// the calling thread), waiting to be assembled.
+struct FileReader::PendingRowGroup {
+  int index = -1;
+  std::vector<int> fields;
+  std::optional<RowRanges> rows;
+  std::vector<int> leaves;
+  // Each leaf counts what it skipped in its own slot: no sharing between threads.
+  std::vector<ReadStats> skipped;
+  std::vector<std::future<Result<ColumnChunkData>>> futures;
+  std::vector<Result<ColumnChunkData>> decoded;
+};
+
+Result<std::unique_ptr<FileReader::PendingRowGroup>> FileReader::StartRows(
+    int index, const std::vector<int>& fields, const ReadOptions& options,
+    util::ThreadPool* pool, std::optional<RowRanges> rows) const {
   const std::string& path = file_->path();
   if (index < 0 || index >= num_row_groups()) {
     return Status::Invalid("{}: row group {} is outside [0, {})", path, index, num_row_groups());
@@ -146,53 +160,55 @@ Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& f
     }
   }
   QUIRE_RETURN_NOT_OK(CheckNotEncrypted(*metadata_).WithContext(path));
-  const RowGroup& rg = metadata_->row_groups[size_t(index)];
-  std::vector<std::vector<int>> field_leaves;
-  std::vector<int> all_leaves;
-  for (int f : fields) {
-    field_leaves.emplace_back();
-    LeavesUnder(schema_, schema_.root().children[size_t(f)], &field_leaves.back());
-    all_leaves.insert(all_leaves.end(), field_leaves.back().begin(), field_leaves.back().end());
-  }
+  auto p = std::make_unique<PendingRowGroup>();
+  p->index = index;
+  p->fields = fields;
+  p->rows = std::move(rows);
+  for (int f : fields) LeavesUnder(schema_, schema_.root().children[size_t(f)], &p->leaves);
+  p->skipped.resize(p->leaves.size());
   // Decode the leaf chunks, concurrently when a pool is given: each reads its own
   // byte range and owns its codec, so they share nothing but the file and the pool.
-  std::vector<Result<ColumnChunkData>> decoded;
-  decoded.reserve(all_leaves.size());
-  // Each leaf counts what it skipped in its own slot: no sharing between threads.
-  std::vector<ReadStats> skipped(all_leaves.size());
-  auto decode = [&](size_t i) {
-    return DecodeLeaf(index, all_leaves[i], options, rows, &skipped[i]);
+  // The tasks point into *p, which stays put (heap) until FinishRows collects them.
+  PendingRowGroup* pending = p.get();
+  const RowRanges* wanted = pending->rows ? &*pending->rows : nullptr;
+  auto decode = [this, pending, wanted, options](size_t i) {
+    return DecodeLeaf(pending->index, pending->leaves[i], options, wanted, &pending->skipped[i]);
   };
-  if (pool != nullptr && all_leaves.size() > 1) {
-    std::vector<std::future<Result<ColumnChunkData>>> futures;
-    for (size_t i = 0; i < all_leaves.size(); ++i) {
-      futures.push_back(pool->Submit([&decode, i] { return decode(i); }));
+  if (pool != nullptr && p->leaves.size() > 1) {
+    for (size_t i = 0; i < p->leaves.size(); ++i) {
+      p->futures.push_back(pool->Submit([decode, i] { return decode(i); }));
     }
-    for (auto& f : futures) decoded.push_back(f.get());
   } else {
-    for (size_t i = 0; i < all_leaves.size(); ++i) decoded.push_back(decode(i));
+    for (size_t i = 0; i < p->leaves.size(); ++i) p->decoded.push_back(decode(i));
   }
+  return p;
+}
+
+Result<RecordBatchPtr> FileReader::FinishRows(PendingRowGroup& p, const ReadOptions& options,
+                                              ReadStats* stats) const {
+  for (auto& f : p.futures) p.decoded.push_back(f.get());
+  p.futures.clear();
   if (stats != nullptr) {
-    for (const auto& k : skipped) {
+    for (const auto& k : p.skipped) {
       stats->pages_pruned += k.pages_pruned;
       stats->bytes_not_read += k.bytes_not_read;
     }
   }
-  const int64_t num_rows = rows ? CountRows(*rows) : rg.num_rows;
+  const RowGroup& rg = metadata_->row_groups[size_t(p.index)];
+  const int64_t num_rows = p.rows ? CountRows(*p.rows) : rg.num_rows;
   std::vector<const ColumnChunkData*> leaves(size_t(schema_.num_columns()), nullptr);
-  for (size_t i = 0; i < all_leaves.size(); ++i) {
-    QUIRE_RETURN_NOT_OK(decoded[i].status());
-    leaves[size_t(all_leaves[i])] = &*decoded[i];
+  for (size_t i = 0; i < p.leaves.size(); ++i) {
+    QUIRE_RETURN_NOT_OK(p.decoded[i].status());
+    leaves[size_t(p.leaves[i])] = &*p.decoded[i];
   }
   columnar::FieldVector out_fields;
   columnar::ArrayVector out_columns;
-  for (size_t k = 0; k < fields.size(); ++k) {
-    const int f = fields[k];
+  for (int f : p.fields) {
     const columnar::FieldPtr& field = arrow_schema_->field(f);
     auto array = AssembleField(schema_, schema_.root().children[size_t(f)], field->type(),
                                leaves, num_rows, options.pool);
     if (!array.ok()) {
-      return array.status().WithContext(fmt::format("{}: row group {}", path, index));
+      return array.status().WithContext(fmt::format("{}: row group {}", file_->path(), p.index));
     }
     out_fields.push_back(field);
     out_columns.push_back(std::move(*array));
@@ -200,6 +216,15 @@ Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& f
   return columnar::RecordBatch::Make(
       columnar::schema(std::move(out_fields), arrow_schema_->metadata()), num_rows,
       std::move(out_columns));
+}
+
+Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& fields,
+                                            const ReadOptions& options, util::ThreadPool* pool,
+                                            const RowRanges* rows, ReadStats* stats) const {
+  std::optional<RowRanges> wanted;
+  if (rows != nullptr) wanted = *rows;
+  QUIRE_ASSIGN_OR_RETURN(auto pending, StartRows(index, fields, options, pool, std::move(wanted)));
+  return FinishRows(*pending, options, stats);
 }
 
 Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options,
@@ -325,27 +350,27 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
 
   columnar::SchemaPtr schema() const override { return schema_; }
 
+  ~RowGroupBatchReader() override {
+    // Decoding tasks still queued point into the pending row groups: wait for them.
+    for (auto& p : pending_) {
+      for (auto& f : p->futures) f.wait();
+    }
+  }
+
   Result<RecordBatchPtr> Next() override {
     while (!current_ || offset_ >= current_->num_rows()) {
       // Let go of the previous row group first: its memory can serve the next.
       current_.reset();
-      if (next_group_ >= groups_.size()) return RecordBatchPtr();
-      const int group = groups_[next_group_++];
-      std::optional<RowRanges> rows;
-      if (options_.filter) {
-        QUIRE_ASSIGN_OR_RETURN(rows, reader_.PageIndexRows(group, *options_.filter));
-        if (rows && options_.stats) {
-          options_.stats->rows_pruned +=
-              reader_.metadata().row_groups[size_t(group)].num_rows - CountRows(*rows);
-        }
-        if (rows && rows->empty()) {
-          if (options_.stats) ++options_.stats->row_groups_pruned;
-          continue;
-        }
+      // With a pool, keep the next row group decoding while this one is assembled
+      // and consumed (at most two row groups in memory).
+      const size_t depth = pool_ != nullptr ? 2 : 1;
+      while (pending_.size() < depth && next_group_ < groups_.size()) {
+        QUIRE_RETURN_NOT_OK(StartNext());
       }
-      QUIRE_ASSIGN_OR_RETURN(current_, reader_.ReadRows(group, fields_, options_, pool_,
-                                                        rows ? &*rows : nullptr,
-                                                        options_.stats));
+      if (pending_.empty()) return RecordBatchPtr();
+      std::unique_ptr<FileReader::PendingRowGroup> p = std::move(pending_.front());
+      pending_.pop_front();
+      QUIRE_ASSIGN_OR_RETURN(current_, reader_.FinishRows(*p, options_, options_.stats));
       if (options_.stats) options_.stats->rows_read += current_->num_rows();
       if (options_.filter && options_.exact_filter) {
         QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *current_));
@@ -365,6 +390,30 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   }
 
  private:
+  // Start decoding the next row group that the page index does not rule out.
+  Status StartNext() {
+    while (next_group_ < groups_.size()) {
+      const int group = groups_[next_group_++];
+      std::optional<RowRanges> rows;
+      if (options_.filter) {
+        QUIRE_ASSIGN_OR_RETURN(rows, reader_.PageIndexRows(group, *options_.filter));
+        if (rows && options_.stats) {
+          options_.stats->rows_pruned +=
+              reader_.metadata().row_groups[size_t(group)].num_rows - CountRows(*rows);
+        }
+        if (rows && rows->empty()) {
+          if (options_.stats) ++options_.stats->row_groups_pruned;
+          continue;
+        }
+      }
+      QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
+                                                       std::move(rows)));
+      pending_.push_back(std::move(p));
+      return Status::OK();
+    }
+    return Status::OK();
+  }
+
   const FileReader& reader_;
   std::vector<int> fields_;
   std::vector<int> groups_;
@@ -373,6 +422,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::vector<int> projection_;  // empty: all read fields are returned
   std::unique_ptr<util::ThreadPool> owned_pool_;
   util::ThreadPool* pool_ = nullptr;
+  std::deque<std::unique_ptr<FileReader::PendingRowGroup>> pending_;
   RecordBatchPtr current_;
   int64_t offset_ = 0;
   size_t next_group_ = 0;

@@ -118,11 +118,25 @@ class QUIRE_EXPORT FileReader {
                                             const ReadOptions& options, util::ThreadPool* pool,
                                             const RowRanges* rows, ReadStats* stats) const;
   /// \brief Read the file as a stream of batches; memory is bounded by one row
-  /// group's decoded columns.
+  /// group's decoded columns, two when decoding on a pool (the next row group
+  /// decodes while the current one is consumed).
   Result<std::unique_ptr<columnar::RecordBatchReader>> Read(const ReadOptions& options = {}) const;
 
   /// \brief Read everything asked for into one table.
   Result<columnar::TablePtr> ReadTable(const ReadOptions& options = {}) const;
+
+  /// \brief A row group being decoded (StartRows), to be assembled (FinishRows):
+  /// readers that keep the next row group decoding while one is consumed use them.
+  struct PendingRowGroup;
+  /// \brief Start decoding `fields` of row group `index` (limited to `rows`) on
+  /// `pool`, or decode them now on the calling thread when `pool` is nullptr.
+  Result<std::unique_ptr<PendingRowGroup>> StartRows(int index, const std::vector<int>& fields,
+                                                     const ReadOptions& options,
+                                                     util::ThreadPool* pool,
+                                                     std::optional<RowRanges> rows) const;
+  /// \brief Wait for a started row group and assemble its batch.
+  Result<columnar::RecordBatchPtr> FinishRows(PendingRowGroup& pending, const ReadOptions& options,
+                                              ReadStats* stats) const;
 
  private:
   FileReader() = default;
