@@ -91,6 +91,10 @@ void GatherFixed(const uint8_t* dict, const uint32_t* idx, int64_t n, uint8_t* o
 struct Dictionary {
   bool present = false;
   bool utf8 = false;  // every value checked to be UTF-8
+  // INT32/INT64 decimal dictionaries widened once to the Arrow decimal's bytes, so
+  // that pages gather decimals directly.
+  RawBytes widened;
+  int widened_width = 0;
   Physical values;
   columnar::BufferPtr storage;  // backs the byte-array views
 };
@@ -210,6 +214,21 @@ class ValueDecoder {
       default:
         return Status::Internal("DecodeFixed on encoding {}", ToString(encoding_));
     }
+  }
+
+  // Gather `n` entries of `width` bytes from `table` (parallel to the dictionary)
+  // by the page's dictionary indices.
+  Status GatherFrom(const uint8_t* table, int width, int64_t n, uint8_t* dst) {
+    QUIRE_RETURN_NOT_OK(CheckedIndices(n));
+    if (width == 16) {
+      GatherFixed<16>(table, indices_.data(), n, dst);
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        std::memcpy(dst + i * width, table + size_t(indices_[size_t(i)]) * size_t(width),
+                    size_t(width));
+      }
+    }
+    return Status::OK();
   }
 
   // Append `n` BYTE_ARRAY values of a PLAIN or dictionary page to `b`, checking
@@ -635,7 +654,7 @@ Status DecodeFixedInto(ValueDecoder& d, int64_t n, columnar::ArrayBuilder* b) {
 // Decode `n` values straight into `b` where the Arrow type keeps the physical
 // bytes (or a cheap widening of them); false when the caller must convert.
 Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
-                          const Dictionary& dict, Physical* scratch, columnar::ArrayBuilder* b) {
+                          Dictionary& dict, Physical* scratch, columnar::ArrayBuilder* b) {
   using columnar::TypeId;
   const TypeId t = b->type()->id();
   const Type phys = c.physical_type;
@@ -668,12 +687,30 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
     }
     if ((phys == Type::kInt32 || phys == Type::kInt64) &&
         (t == TypeId::kDecimal128 || t == TypeId::kDecimal256)) {
+      auto& db = static_cast<columnar::FixedSizeBinaryBuilder&>(*b);
+      const int w = db.byte_width();
+      if (d.dictionary_encoded() && w == 16) {
+        if (dict.widened_width != w) {
+          // Sign-extend the dictionary once.
+          const int64_t size = dict.values.size();
+          dict.widened.resize(size_t(size) * 16);
+          const uint8_t* src = dict.values.fixed.data();
+          for (int64_t i = 0; i < size; ++i) {
+            const int64_t v = phys == Type::kInt32 ? int64_t(Load<int32_t>(src + i * 4))
+                                                   : Load<int64_t>(src + i * 8);
+            const int64_t words[2] = {v, v >> 63};
+            std::memcpy(dict.widened.data() + i * 16, words, 16);
+          }
+          dict.widened_width = w;
+        }
+        QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(n));
+        QUIRE_RETURN_NOT_OK(d.GatherFrom(dict.widened.data(), 16, n, dst));
+        return true;
+      }
       // Unscaled integers, sign-extended into the decimal's bytes.
       scratch->Clear();
       scratch->fixed.resize(size_t(n) * size_t(scratch->width));
       QUIRE_RETURN_NOT_OK(d.DecodeFixed(n, scratch->fixed.data()));
-      auto& db = static_cast<columnar::FixedSizeBinaryBuilder&>(*b);
-      const int w = db.byte_width();
       QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(n));
       const uint8_t* src = scratch->fixed.data();
       if (w == 16) {
