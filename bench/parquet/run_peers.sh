@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Side by side with DuckDB and Polars on the shared harness (../shared/bench):
+# generates SF1 lineitem (snappy) when missing, derives a zstd copy with DuckDB,
+# builds the -O3 runner and runs W1, W1a and W2 at 1 and 2 threads.
+#
+#   bench/parquet/run_peers.sh [RUNS]      (BENCH_DATA, BENCH_OUT to override)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+shared="${QUIRE_SHARED:-$root/../shared}"
+runs="${1:-5}"
+export BENCH_NODE_DIR="$root"
+export BENCH_DATA="${BENCH_DATA:-$root/build/bench-data}"
+export BENCH_OUT="${BENCH_OUT:-$root/build/bench-out}"
+mkdir -p "$BENCH_DATA" "$BENCH_OUT"
+cmake --preset bench >/dev/null
+cmake --build build/bench --target quire_runner
+if [[ ! -f "$BENCH_DATA/lineitem.parquet" ]]; then
+  node "$shared/bench/gen_data.mjs" --sf=1 --only=lineitem --no-csv
+fi
+zstd_dir="$BENCH_DATA/zstd"
+if [[ ! -f "$zstd_dir/lineitem.parquet" ]]; then
+  mkdir -p "$zstd_dir"
+  node -e "
+    const { DuckDBInstance } = require('$root/node_modules/@duckdb/node-api');
+    (async () => {
+      const c = await (await DuckDBInstance.create(':memory:')).connect();
+      await c.run(\"COPY (SELECT * FROM '$BENCH_DATA/lineitem.parquet') TO '$zstd_dir/lineitem.parquet' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)\");
+    })();"
+fi
+contender="$BENCH_OUT/quire_contender.json"
+cat > "$contender" <<JSON
+{"name": "quire",
+ "command": "$root/build/bench/bench/quire_runner --workload={workload} --threads={threads} --data={data}"}
+JSON
+cd "$shared/bench"
+echo "## snappy"
+node run_bench.mjs --workloads=W1,W1a,W2 --threads=1,2 --runs="$runs" \
+  --contender="$contender" --baseline=quire
+echo "## zstd"
+BENCH_DATA="$zstd_dir" node run_bench.mjs --workloads=W1,W1a,W2 --threads=1,2 --runs="$runs" \
+  --contender="$contender" --baseline=quire
