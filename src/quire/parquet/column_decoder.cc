@@ -646,6 +646,46 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
 }
 
 template <typename Builder>
+Result<uint8_t*> Uninitialized(columnar::ArrayBuilder* b, int64_t n) {
+  QUIRE_ASSIGN_OR_RETURN(auto* p, static_cast<Builder*>(b)->AppendUninitialized(n));
+  return reinterpret_cast<uint8_t*>(p);
+}
+
+Result<uint8_t*> AppendFixedUninitialized(columnar::ArrayBuilder* b, int64_t n) {
+  using columnar::TypeId;
+  switch (b->type()->id()) {
+    case TypeId::kInt32:
+    case TypeId::kDate32:
+    case TypeId::kTime32: return Uninitialized<columnar::Int32Builder>(b, n);
+    case TypeId::kUInt32: return Uninitialized<columnar::UInt32Builder>(b, n);
+    case TypeId::kFloat32: return Uninitialized<columnar::FloatBuilder>(b, n);
+    case TypeId::kInt64:
+    case TypeId::kTime64:
+    case TypeId::kTimestamp:
+    case TypeId::kDuration: return Uninitialized<columnar::Int64Builder>(b, n);
+    case TypeId::kUInt64: return Uninitialized<columnar::UInt64Builder>(b, n);
+    case TypeId::kFloat64: return Uninitialized<columnar::DoubleBuilder>(b, n);
+    case TypeId::kDecimal128: return Uninitialized<columnar::FixedSizeBinaryBuilder>(b, n);
+    default: return Status::Internal("no fixed-width builder for {}", b->type()->ToString());
+  }
+}
+
+// Sign-extend an INT32/INT64 decimal dictionary once into 16-byte values.
+void WidenDictionary(Dictionary& dict, Type phys) {
+  if (dict.widened_width == 16) return;
+  const int64_t size = dict.values.size();
+  dict.widened.resize(size_t(size) * 16);
+  const uint8_t* src = dict.values.fixed.data();
+  for (int64_t i = 0; i < size; ++i) {
+    const int64_t v =
+        phys == Type::kInt32 ? int64_t(Load<int32_t>(src + i * 4)) : Load<int64_t>(src + i * 8);
+    const int64_t words[2] = {v, v >> 63};
+    std::memcpy(dict.widened.data() + i * 16, words, 16);
+  }
+  dict.widened_width = 16;
+}
+
+template <typename Builder>
 Status DecodeFixedInto(ValueDecoder& d, int64_t n, columnar::ArrayBuilder* b) {
   QUIRE_ASSIGN_OR_RETURN(auto* dst, static_cast<Builder*>(b)->AppendUninitialized(n));
   return d.DecodeFixed(n, reinterpret_cast<uint8_t*>(dst));
@@ -690,19 +730,7 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
       auto& db = static_cast<columnar::FixedSizeBinaryBuilder&>(*b);
       const int w = db.byte_width();
       if (d.dictionary_encoded() && w == 16) {
-        if (dict.widened_width != w) {
-          // Sign-extend the dictionary once.
-          const int64_t size = dict.values.size();
-          dict.widened.resize(size_t(size) * 16);
-          const uint8_t* src = dict.values.fixed.data();
-          for (int64_t i = 0; i < size; ++i) {
-            const int64_t v = phys == Type::kInt32 ? int64_t(Load<int32_t>(src + i * 4))
-                                                   : Load<int64_t>(src + i * 8);
-            const int64_t words[2] = {v, v >> 63};
-            std::memcpy(dict.widened.data() + i * 16, words, 16);
-          }
-          dict.widened_width = w;
-        }
+        WidenDictionary(dict, phys);
         QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(n));
         QUIRE_RETURN_NOT_OK(d.GatherFrom(dict.widened.data(), 16, n, dst));
         return true;
@@ -746,11 +774,173 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
   return false;
 }
 
+// Append `n` valid slots to a fixed-width builder and return where their bytes go.
+// Decode the rows `pieces` (relative to the page, `count` of them) of a data page of
+// `n` entries of a column without repetition, appending their levels to `out` and
+// their values to `b`. Dictionary-encoded pages gather only the selected values;
+// other pages are decoded whole and the selected values copied.
+Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n,
+                          const RowRanges& pieces, int64_t count, Dictionary& dict,
+                          bool as_dictionary, const columnar::TypePtr& value_type,
+                          columnar::MemoryPool* pool, std::vector<uint32_t>* index_scratch,
+                          std::vector<int16_t>* level_scratch, Physical* physical,
+                          columnar::ArrayBuilder* b, ColumnChunkData* out) {
+  (void)as_dictionary;
+  int64_t present = n;
+  const int16_t max_def = c.max_def_level;
+  if (max_def > 0) {
+    level_scratch->resize(size_t(n));
+    QUIRE_RETURN_NOT_OK(DecodeLevels(page.def_levels, page.level_encoding, max_def, n,
+                                     level_scratch->data(), "definition"));
+    present = std::count(level_scratch->begin(), level_scratch->end(), max_def);
+  }
+  // The selected entries' levels, and the runs of their values (value indices
+  // within the page count only present entries).
+  std::vector<std::pair<int64_t, int64_t>> value_runs;
+  bool nulls = false;
+  {
+    const int16_t* levels = max_def > 0 ? level_scratch->data() : nullptr;
+    int64_t value = 0, entry = 0;
+    for (const auto& piece : pieces) {
+      if (levels == nullptr) {
+        value = piece.begin;
+        value_runs.emplace_back(value, value + piece.size());
+        continue;
+      }
+      for (; entry < piece.begin; ++entry) value += levels[entry] == max_def;
+      for (; entry < piece.end; ++entry) {
+        if (levels[entry] == max_def) {
+          if (!value_runs.empty() && value_runs.back().second == value) {
+            ++value_runs.back().second;
+          } else {
+            value_runs.emplace_back(value, value + 1);
+          }
+          ++value;
+        } else {
+          nulls = true;
+        }
+      }
+    }
+  }
+  const size_t base = size_t(out->num_entries);
+  if (max_def > 0 && (nulls || !out->def_levels.empty())) {
+    if (out->def_levels.empty()) out->def_levels.assign(base, max_def);
+    for (const auto& piece : pieces) {
+      out->def_levels.insert(out->def_levels.end(), level_scratch->begin() + piece.begin,
+                             level_scratch->begin() + piece.end);
+    }
+  }
+  out->num_entries += count;
+  QUIRE_ASSIGN_OR_RETURN(auto decoder, ValueDecoder::Make(page, c, dict, index_scratch));
+  const auto t = value_type->id();
+  using columnar::TypeId;
+  const Type phys = c.physical_type;
+  // Arrow types that keep the physical bytes, and decimals widened from integers.
+  const bool same_width =
+      (phys == Type::kInt32 && (t == TypeId::kInt32 || t == TypeId::kDate32 ||
+                                t == TypeId::kTime32 || t == TypeId::kUInt32)) ||
+      (phys == Type::kInt64 && (t == TypeId::kInt64 || t == TypeId::kTime64 ||
+                                t == TypeId::kTimestamp || t == TypeId::kDuration ||
+                                t == TypeId::kUInt64)) ||
+      (phys == Type::kFloat && t == TypeId::kFloat32) ||
+      (phys == Type::kDouble && t == TypeId::kFloat64);
+  const bool int_decimal =
+      (phys == Type::kInt32 || phys == Type::kInt64) && t == TypeId::kDecimal128;
+  const bool gather_fixed = decoder.dictionary_encoded() && decoder.decodes_fixed() && same_width;
+  const bool gather_decimal =
+      decoder.dictionary_encoded() && decoder.decodes_fixed() && int_decimal;
+  const bool gather_binary = decoder.dictionary_encoded() && phys == Type::kByteArray &&
+                             (t == TypeId::kString || t == TypeId::kBinary);
+  if (gather_fixed || gather_decimal || gather_binary) {
+    auto all = std::make_unique_for_overwrite<uint32_t[]>(size_t(present));
+    QUIRE_RETURN_NOT_OK(decoder.DecodeIndices(present, all.get()));
+    std::vector<uint32_t> chosen;
+    chosen.reserve(size_t(count));
+    for (const auto& [vb, ve] : value_runs) {
+      chosen.insert(chosen.end(), all.get() + vb, all.get() + ve);
+    }
+    const int64_t k = int64_t(chosen.size());
+    if (gather_binary) {
+      auto& bb = static_cast<columnar::BinaryBuilder&>(*b);
+      if (t == TypeId::kString && !dict.utf8) {
+        for (uint32_t i : chosen) {
+          if (!util::IsValidUtf8(dict.values.binary[i])) {
+            return Status::Corrupt("a string value of the page is not valid UTF-8");
+          }
+        }
+      }
+      int64_t total = 0;
+      for (uint32_t i : chosen) total += int64_t(dict.values.binary[i].size());
+      QUIRE_RETURN_NOT_OK(bb.CheckDataSize(total));
+      QUIRE_RETURN_NOT_OK(bb.Reserve(k));
+      QUIRE_RETURN_NOT_OK(bb.ReserveData(total));
+      for (uint32_t i : chosen) bb.UnsafeAppend(dict.values.binary[i]);
+      return Status::OK();
+    }
+    if (gather_decimal) {
+      auto& db = static_cast<columnar::FixedSizeBinaryBuilder&>(*b);
+      WidenDictionary(dict, phys);
+      QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(k));
+      GatherFixed<16>(dict.widened.data(), chosen.data(), k, dst);
+      return Status::OK();
+    }
+    QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, AppendFixedUninitialized(b, k));
+    if (PhysicalWidth(c) == 4) {
+      GatherFixed<4>(dict.values.fixed.data(), chosen.data(), k, dst);
+    } else {
+      GatherFixed<8>(dict.values.fixed.data(), chosen.data(), k, dst);
+    }
+    return Status::OK();
+  }
+  if (decoder.decodes_fixed() && (same_width || int_decimal)) {
+    // Fixed-width values of a non-dictionary page: decode the page's physical
+    // values, then copy (or widen, for decimals) only the chosen ones.
+    const int w = PhysicalWidth(c);
+    physical->Clear();
+    physical->fixed.resize(size_t(present) * size_t(w));
+    QUIRE_RETURN_NOT_OK(decoder.DecodeFixed(present, physical->fixed.data()));
+    const uint8_t* src = physical->fixed.data();
+    int64_t chosen_values = 0;
+    for (const auto& [vb, ve] : value_runs) chosen_values += ve - vb;
+    QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, AppendFixedUninitialized(b, chosen_values));
+    if (int_decimal) {
+      for (const auto& [vb, ve] : value_runs) {
+        for (int64_t i = vb; i < ve; ++i, dst += 16) {
+          const int64_t v = w == 4 ? int64_t(Load<int32_t>(src + i * 4)) : Load<int64_t>(src + i * 8);
+          const int64_t words[2] = {v, v >> 63};
+          std::memcpy(dst, words, 16);
+        }
+      }
+      return Status::OK();
+    }
+    for (const auto& [vb, ve] : value_runs) {
+      std::memcpy(dst, src + vb * w, size_t((ve - vb) * w));
+      dst += (ve - vb) * w;
+    }
+    return Status::OK();
+  }
+  // Other pages: decode whole into a scratch builder, then copy the chosen values.
+  QUIRE_ASSIGN_OR_RETURN(auto scratch, columnar::MakeBuilder(value_type, pool));
+  QUIRE_ASSIGN_OR_RETURN(bool direct, DecodeDirect(decoder, present, c, dict, physical,
+                                                   scratch.get()));
+  if (!direct) {
+    physical->Clear();
+    QUIRE_RETURN_NOT_OK(decoder.Decode(present, physical));
+    QUIRE_RETURN_NOT_OK(AppendPhysical(*physical, c, scratch.get()));
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto values, scratch->Finish());
+  for (const auto& [vb, ve] : value_runs) {
+    QUIRE_RETURN_NOT_OK(b->AppendArraySlice(*values, vb, ve - vb));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescriptor& c,
                                           const columnar::TypePtr& type,
-                                          columnar::MemoryPool* pool, int64_t max_entries) {
+                                          columnar::MemoryPool* pool, int64_t max_entries,
+                                          const RowRanges* select) {
   ColumnChunkData out;
   // Dictionary output: indices into the dictionary page's values, plus the values
   // of fallback pages appended after them.
@@ -770,6 +960,12 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   std::vector<uint32_t> index_scratch;
   std::vector<int16_t> level_scratch;
   physical.width = PhysicalWidth(c);
+  // Row selection: only for columns without repetition (an entry is a row), and
+  // not for dictionary output (whose indices are kept as stored).
+  const bool selective = select != nullptr && c.max_rep_level == 0 && !as_dictionary;
+  size_t cursor = 0;          // first range of *select not before the current page
+  int64_t rows_seen = 0;      // rows of the pages read so far
+  RowRanges pieces;           // the page's selected rows, relative to the page
   dict.values.width = physical.width;
   while (true) {
     QUIRE_ASSIGN_OR_RETURN(auto page, pages.Next());
@@ -798,6 +994,28 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
     if (n > max_entries - out.num_entries) {
       return Status::ResourceExhausted("{}: more than {} level entries in one column chunk",
                                        where, max_entries);
+    }
+    if (selective) {
+      // Rows [page_row, page_row + n) of a column without repetition: one entry each.
+      const int64_t page_row = rows_seen;
+      rows_seen += n;
+      pieces.clear();
+      int64_t count = 0;
+      while (cursor < select->size() && (*select)[cursor].end <= page_row) ++cursor;
+      for (size_t k = cursor; k < select->size() && (*select)[k].begin < page_row + n; ++k) {
+        const int64_t b = std::max((*select)[k].begin, page_row) - page_row;
+        const int64_t e = std::min((*select)[k].end, page_row + n) - page_row;
+        pieces.push_back({b, e});
+        count += e - b;
+      }
+      if (count == 0) continue;  // nothing wanted here: not decoded at all
+      if (count < n) {
+        QUIRE_RETURN_NOT_OK(DecodeSelectedRows(*page, c, n, pieces, count, dict, as_dictionary,
+                                               value_type, pool, &index_scratch, &level_scratch,
+                                               &physical, builder.get(), &out)
+                                .WithContext(where));
+        continue;
+      }
     }
     const size_t base = size_t(out.num_entries);
     if (c.max_rep_level > 0) {

@@ -14,6 +14,17 @@
 
 namespace quire::parquet {
 
+/// \brief Rows [begin, end) of a row group.
+struct RowRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+  int64_t size() const { return end - begin; }
+  bool operator==(const RowRange&) const = default;
+};
+
+/// \brief Sorted, disjoint, non-empty ranges.
+using RowRanges = std::vector<RowRange>;
+
 /// \brief Every level entry and value of a column chunk.
 struct ColumnChunkData {
   /// One entry per value slot written by the writer (Dremel levels). Definition
@@ -31,8 +42,13 @@ struct ColumnChunkData {
 /// \brief Decode all pages of `pages` into levels and values of `type`.
 /// \return kCorrupt for malformed pages or levels, kUnsupported for encodings quire
 /// does not read (naming the column).
+///
+/// With `select` (rows of the chunk, for a column without repetition), only the
+/// entries and values of those rows are kept: pages holding none of them are not
+/// decoded, and dictionary-encoded pages gather just the selected values.
 QUIRE_EXPORT Result<ColumnChunkData> DecodeColumnChunk(
     PageReader& pages, const ColumnDescriptor& column, const columnar::TypePtr& type,
-    columnar::MemoryPool* pool, int64_t max_entries = int64_t(1) << 31);
+    columnar::MemoryPool* pool, int64_t max_entries = int64_t(1) << 31,
+    const RowRanges* select = nullptr);
 
 }  // namespace quire::parquet

@@ -138,7 +138,8 @@ Result<RecordBatchPtr> FileReader::ReadRowGroup(int index, const std::vector<int
 struct FileReader::PendingRowGroup {
   int index = -1;
   std::vector<int> fields;
-  std::optional<RowRanges> rows;
+  std::optional<RowRanges> rows;    // page-index rows (pages outside are not read)
+  std::optional<RowRanges> select;  // rows wanted of flat columns (late materialisation)
   std::vector<int> leaves;
   // Each leaf counts what it skipped in its own slot: no sharing between threads.
   std::vector<ReadStats> skipped;
@@ -148,7 +149,8 @@ struct FileReader::PendingRowGroup {
 
 Result<std::unique_ptr<FileReader::PendingRowGroup>> FileReader::StartRows(
     int index, const std::vector<int>& fields, const ReadOptions& options,
-    util::ThreadPool* pool, std::optional<RowRanges> rows) const {
+    util::ThreadPool* pool, std::optional<RowRanges> rows,
+    std::optional<RowRanges> select) const {
   const std::string& path = file_->path();
   if (index < 0 || index >= num_row_groups()) {
     return Status::Invalid("{}: row group {} is outside [0, {})", path, index, num_row_groups());
@@ -164,6 +166,7 @@ Result<std::unique_ptr<FileReader::PendingRowGroup>> FileReader::StartRows(
   p->index = index;
   p->fields = fields;
   p->rows = std::move(rows);
+  p->select = std::move(select);
   for (int f : fields) LeavesUnder(schema_, schema_.root().children[size_t(f)], &p->leaves);
   p->skipped.resize(p->leaves.size());
   // Decode the leaf chunks, concurrently when a pool is given: each reads its own
@@ -171,8 +174,10 @@ Result<std::unique_ptr<FileReader::PendingRowGroup>> FileReader::StartRows(
   // The tasks point into *p, which stays put (heap) until FinishRows collects them.
   PendingRowGroup* pending = p.get();
   const RowRanges* wanted = pending->rows ? &*pending->rows : nullptr;
-  auto decode = [this, pending, wanted, options](size_t i) {
-    return DecodeLeaf(pending->index, pending->leaves[i], options, wanted, &pending->skipped[i]);
+  const RowRanges* chosen = pending->select ? &*pending->select : nullptr;
+  auto decode = [this, pending, wanted, chosen, options](size_t i) {
+    return DecodeLeaf(pending->index, pending->leaves[i], options, wanted, &pending->skipped[i],
+                      chosen);
   };
   if (pool != nullptr && p->leaves.size() > 1) {
     for (size_t i = 0; i < p->leaves.size(); ++i) {
@@ -195,7 +200,9 @@ Result<RecordBatchPtr> FileReader::FinishRows(PendingRowGroup& p, const ReadOpti
     }
   }
   const RowGroup& rg = metadata_->row_groups[size_t(p.index)];
-  const int64_t num_rows = p.rows ? CountRows(*p.rows) : rg.num_rows;
+  const int64_t num_rows = p.rows     ? CountRows(*p.rows)
+                           : p.select ? CountRows(*p.select)
+                                      : rg.num_rows;
   std::vector<const ColumnChunkData*> leaves(size_t(schema_.num_columns()), nullptr);
   for (size_t i = 0; i < p.leaves.size(); ++i) {
     QUIRE_RETURN_NOT_OK(p.decoded[i].status());
@@ -223,12 +230,14 @@ Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& f
                                             const RowRanges* rows, ReadStats* stats) const {
   std::optional<RowRanges> wanted;
   if (rows != nullptr) wanted = *rows;
-  QUIRE_ASSIGN_OR_RETURN(auto pending, StartRows(index, fields, options, pool, std::move(wanted)));
+  QUIRE_ASSIGN_OR_RETURN(auto pending,
+                         StartRows(index, fields, options, pool, std::move(wanted), {}));
   return FinishRows(*pending, options, stats);
 }
 
 Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options,
-                                               const RowRanges* rows, ReadStats* stats) const {
+                                               const RowRanges* rows, ReadStats* stats,
+                                               const RowRanges* select) const {
   const std::string& path = file_->path();
   const RowGroup& rg = metadata_->row_groups[size_t(index)];
   const ColumnDescriptor& cd = schema_.column(c);
@@ -325,7 +334,8 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
   }
   auto pages = PageReader::Make(std::move(bytes), cd, m, po);
   if (!pages.ok()) return pages.status().WithContext(where);
-  auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool, options.max_chunk_entries);
+  auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool, options.max_chunk_entries,
+                                rows == nullptr ? select : nullptr);
   if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
   if (rows == nullptr) return data;
   auto kept = KeepRows(*data, covered, *rows, cd.max_def_level, cd.max_rep_level, options.pool);
@@ -334,6 +344,8 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
 }
 
 namespace {
+
+void FilterColumns(const compute::Expression& e, std::vector<std::string>* out);
 
 class RowGroupBatchReader final : public columnar::RecordBatchReader {
  public:
@@ -346,6 +358,23 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
         options_(std::move(options)),
         projection_(std::move(projection)) {
     owned_pool_ = MakePool(options_, &pool_);
+    if (options_.filter && options_.exact_filter) {
+      // Flat top-level columns the filter does not name can wait for its result.
+      std::vector<std::string> names;
+      FilterColumns(*options_.filter, &names);
+      for (int f : fields_) {
+        const auto& name = reader_.schema()->field(f)->name();
+        const SchemaNode& n =
+            reader_.schema_descriptor().node(reader_.schema_descriptor().root().children[size_t(f)]);
+        const bool flat = n.is_leaf() && n.repetition != FieldRepetitionType::kRepeated;
+        if (flat && std::find(names.begin(), names.end(), name) == names.end()) {
+          late_fields_.push_back(f);
+        } else {
+          early_fields_.push_back(f);
+        }
+      }
+      if (early_fields_.empty()) late_fields_.clear();
+    }
   }
 
   columnar::SchemaPtr schema() const override { return schema_; }
@@ -375,6 +404,9 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       if (options_.filter && options_.exact_filter) {
         QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *current_));
         QUIRE_ASSIGN_OR_RETURN(current_, compute::Filter(*current_, *mask));
+        if (LateMaterialised(*p)) {
+          QUIRE_ASSIGN_OR_RETURN(current_, AddLateColumns(*p, *mask, current_));
+        }
       }
       if (!projection_.empty()) {
         QUIRE_ASSIGN_OR_RETURN(current_, current_->SelectColumns(projection_));
@@ -390,6 +422,74 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   }
 
  private:
+  // Late materialisation: when the filter is exact and no page index narrowed the
+  // row group, its first pass decodes the filter's columns (and nested fields);
+  // the other flat columns are decoded afterwards for the rows that passed only.
+  bool LateMaterialised(const FileReader::PendingRowGroup& p) const {
+    return !late_fields_.empty() && !p.rows && p.fields.size() == early_fields_.size();
+  }
+
+  // Decode the late fields for the rows `mask` keeps, and merge them with
+  // `early` (the early fields, already filtered) in the order of fields_.
+  Result<RecordBatchPtr> AddLateColumns(const FileReader::PendingRowGroup& p,
+                                        const columnar::Array& mask, RecordBatchPtr early) {
+    RowRanges kept;
+    const uint8_t* bits = mask.buffer(1)->data();
+    for (int64_t i = 0; i < mask.length();) {
+      auto keep = [&](int64_t k) {
+        return util::GetBit(bits, mask.offset() + k) && mask.IsValid(k);
+      };
+      if (!keep(i)) {
+        ++i;
+        continue;
+      }
+      int64_t j = i + 1;
+      while (j < mask.length() && keep(j)) ++j;
+      kept.push_back({i, j});
+      i = j;
+    }
+    RecordBatchPtr late;
+    if (kept.empty()) {
+      // Nothing passed: the late columns are empty.
+      columnar::ArrayVector empty;
+      columnar::FieldVector fields;
+      for (int f : late_fields_) {
+        const auto& field = reader_.schema()->field(f);
+        QUIRE_ASSIGN_OR_RETURN(auto a, columnar::MakeArrayOfNulls(field->type(), 0, options_.pool));
+        empty.push_back(std::move(a));
+        fields.push_back(field);
+      }
+      QUIRE_ASSIGN_OR_RETURN(late, columnar::RecordBatch::Make(columnar::schema(fields), 0,
+                                                               std::move(empty)));
+    } else {
+      QUIRE_ASSIGN_OR_RETURN(auto q, reader_.StartRows(p.index, late_fields_, options_, pool_,
+                                                       std::nullopt, std::move(kept)));
+      QUIRE_ASSIGN_OR_RETURN(late, reader_.FinishRows(*q, options_, options_.stats));
+    }
+    if (late->num_rows() != early->num_rows()) {
+      return Status::Internal("late columns hold {} rows, the filtered ones {}",
+                              late->num_rows(), early->num_rows());
+    }
+    columnar::FieldVector fields;
+    columnar::ArrayVector columns;
+    for (int f : fields_) {
+      auto e = std::find(early_fields_.begin(), early_fields_.end(), f);
+      if (e != early_fields_.end()) {
+        const int k = int(e - early_fields_.begin());
+        fields.push_back(early->schema()->field(k));
+        columns.push_back(early->column(k));
+      } else {
+        const int k = int(std::find(late_fields_.begin(), late_fields_.end(), f) -
+                          late_fields_.begin());
+        fields.push_back(late->schema()->field(k));
+        columns.push_back(late->column(k));
+      }
+    }
+    return columnar::RecordBatch::Make(
+        columnar::schema(std::move(fields), reader_.schema()->metadata()), early->num_rows(),
+        std::move(columns));
+  }
+
   // Start decoding the next row group that the page index does not rule out.
   Status StartNext() {
     while (next_group_ < groups_.size()) {
@@ -406,8 +506,9 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
           continue;
         }
       }
-      QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
-                                                       std::move(rows)));
+      const bool late = !late_fields_.empty() && !rows;
+      QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, late ? early_fields_ : fields_,
+                                                       options_, pool_, std::move(rows), {}));
       pending_.push_back(std::move(p));
       return Status::OK();
     }
@@ -422,6 +523,8 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::vector<int> projection_;  // empty: all read fields are returned
   std::unique_ptr<util::ThreadPool> owned_pool_;
   util::ThreadPool* pool_ = nullptr;
+  std::vector<int> early_fields_;  // decoded for every row (filter columns, nested)
+  std::vector<int> late_fields_;   // decoded for the rows the filter keeps
   std::deque<std::unique_ptr<FileReader::PendingRowGroup>> pending_;
   RecordBatchPtr current_;
   int64_t offset_ = 0;

@@ -128,12 +128,15 @@ class QUIRE_EXPORT FileReader {
   /// \brief A row group being decoded (StartRows), to be assembled (FinishRows):
   /// readers that keep the next row group decoding while one is consumed use them.
   struct PendingRowGroup;
-  /// \brief Start decoding `fields` of row group `index` (limited to `rows`) on
-  /// `pool`, or decode them now on the calling thread when `pool` is nullptr.
+  /// \brief Start decoding `fields` of row group `index` on `pool`, or decode them
+  /// now on the calling thread when `pool` is nullptr. `rows` limits the read to
+  /// the pages holding them (page index); `select` keeps only those rows of flat
+  /// columns after decoding them (late materialisation); at most one of the two.
   Result<std::unique_ptr<PendingRowGroup>> StartRows(int index, const std::vector<int>& fields,
                                                      const ReadOptions& options,
                                                      util::ThreadPool* pool,
-                                                     std::optional<RowRanges> rows) const;
+                                                     std::optional<RowRanges> rows,
+                                                     std::optional<RowRanges> select) const;
   /// \brief Wait for a started row group and assemble its batch.
   Result<columnar::RecordBatchPtr> FinishRows(PendingRowGroup& pending, const ReadOptions& options,
                                               ReadStats* stats) const;
@@ -148,7 +151,8 @@ class QUIRE_EXPORT FileReader {
   Result<bool> RowGroupMayMatchBloom(int index, const compute::Expression& filter,
                                      const ReadOptions& options, int64_t* bytes_read) const;
   Result<ColumnChunkData> DecodeLeaf(int row_group, int column, const ReadOptions& options,
-                                     const RowRanges* rows, ReadStats* stats) const;
+                                     const RowRanges* rows, ReadStats* stats,
+                                     const RowRanges* select = nullptr) const;
 
   std::unique_ptr<io::RandomAccessFile> file_;
   std::unique_ptr<FileMetaData> metadata_;  // stable address: schema_ points into it

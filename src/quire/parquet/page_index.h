@@ -21,17 +21,6 @@
 
 namespace quire::parquet {
 
-/// \brief Rows [begin, end) of a row group.
-struct RowRange {
-  int64_t begin = 0;
-  int64_t end = 0;
-  int64_t size() const { return end - begin; }
-  bool operator==(const RowRange&) const = default;
-};
-
-/// \brief Sorted, disjoint, non-empty ranges.
-using RowRanges = std::vector<RowRange>;
-
 /// \brief Return the number of rows in `ranges`.
 QUIRE_EXPORT int64_t CountRows(const RowRanges& ranges);
 
