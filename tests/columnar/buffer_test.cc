@@ -166,6 +166,19 @@ TEST(MemoryPoolTest, LargeBuffersAreMappedReusedAndGrownInPlace) {
   EXPECT_EQ(b[15], 7);
   pool.Free(b, 16);
   EXPECT_EQ(pool.bytes_allocated(), 0);
+  // A smaller request may take a larger cached mapping (at most twice its size),
+  // which is then freed and grown by its real size.
+  const int64_t big = int64_t(8) << 20, small = int64_t(5) << 20;
+  uint8_t* c = nullptr;
+  ASSERT_OK(pool.Allocate(big, &c));
+  pool.Free(c, big);
+  uint8_t* d = nullptr;
+  ASSERT_OK(pool.Allocate(small, &d));
+  EXPECT_EQ(c, d);
+  ASSERT_OK(pool.Reallocate(small, 2 * size, &d));
+  std::memset(d, 1, size_t(2 * size));
+  pool.Free(d, 2 * size);
+  EXPECT_EQ(pool.bytes_allocated(), 0);
 }
 
 }  // namespace

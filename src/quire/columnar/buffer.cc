@@ -78,15 +78,23 @@ Status TrackingMemoryPool::Allocate(int64_t size, uint8_t** out) {
   QUIRE_RETURN_NOT_OK(Reserve(size));
   if (size >= kMapThreshold) {
     {
+      // The smallest cached mapping that fits and wastes at most half of itself.
       std::lock_guard<std::mutex> lock(cache_mutex_);
       const int64_t mapped = MappedSize(size);
+      size_t best = cache_.size();
       for (size_t i = 0; i < cache_.size(); ++i) {
-        if (cache_[i].second == mapped) {
-          *out = cache_[i].first;
-          cached_bytes_ -= mapped;
-          cache_.erase(cache_.begin() + int64_t(i));
-          return Status::OK();
+        const int64_t m = cache_[i].second;
+        if (m >= mapped && m <= 2 * mapped && (best == cache_.size() || m < cache_[best].second)) {
+          best = i;
         }
+      }
+      if (best < cache_.size()) {
+        *out = cache_[best].first;
+        const int64_t m = cache_[best].second;
+        cached_bytes_ -= m;
+        cache_.erase(cache_.begin() + int64_t(best));
+        if (m != mapped) oversized_[*out] = m;
+        return Status::OK();
       }
     }
     *out = MapLarge(size);
@@ -116,9 +124,20 @@ Status TrackingMemoryPool::Reallocate(int64_t old_size, int64_t new_size, uint8_
     if (new_size > old_size) {
       QUIRE_RETURN_NOT_OK(Reserve(new_size - old_size));
     }
-    void* p = mremap(*ptr, size_t(MappedSize(old_size)), size_t(MappedSize(new_size)),
-                     MREMAP_MAYMOVE);
+    int64_t old_mapped = MappedSize(old_size);
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      if (auto it = oversized_.find(*ptr); it != oversized_.end()) {
+        old_mapped = it->second;
+        oversized_.erase(it);
+      }
+    }
+    void* p = mremap(*ptr, size_t(old_mapped), size_t(MappedSize(new_size)), MREMAP_MAYMOVE);
     if (p == MAP_FAILED) {
+      if (old_mapped != MappedSize(old_size)) {
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        oversized_[*ptr] = old_mapped;
+      }
       if (new_size > old_size) Release(new_size - old_size);
       return Status::ResourceExhausted("failed to grow a mapping to {} bytes", new_size);
     }
@@ -138,8 +157,12 @@ Status TrackingMemoryPool::Reallocate(int64_t old_size, int64_t new_size, uint8_
 void TrackingMemoryPool::Free(uint8_t* ptr, int64_t size) {
   if (ptr == kZeroSizeArea || ptr == nullptr) return;
   if (size >= kMapThreshold) {
-    const int64_t mapped = MappedSize(size);
+    int64_t mapped = MappedSize(size);
     std::unique_lock<std::mutex> lock(cache_mutex_);
+    if (auto it = oversized_.find(ptr); it != oversized_.end()) {
+      mapped = it->second;
+      oversized_.erase(it);
+    }
     if (cached_bytes_ + mapped <= kMaxCachedBytes) {
       cache_.emplace_back(ptr, mapped);
       cached_bytes_ += mapped;
@@ -234,7 +257,10 @@ Result<BufferPtr> BufferBuilder::Finish() {
   if (!buffer_) {
     QUIRE_ASSIGN_OR_RETURN(buffer_, MutableBuffer::Allocate(0, pool_));
   }
-  QUIRE_RETURN_NOT_OK(buffer_->Resize(length_));
+  // Give back a reservation that was mostly unused (a builder reserved for a whole
+  // chunk that kept few values), rather than holding and zeroing it.
+  const bool shrink = buffer_->capacity() - length_ > std::max<int64_t>(length_, 64 * 1024);
+  QUIRE_RETURN_NOT_OK(buffer_->Resize(length_, shrink));
   buffer_->ZeroPadding();
   BufferPtr out = std::move(buffer_);
   Reset();

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "quire/columnar/type_fwd.h"
@@ -80,6 +81,8 @@ class QUIRE_EXPORT TrackingMemoryPool final : public MemoryPool {
   std::mutex cache_mutex_;
   std::vector<std::pair<uint8_t*, int64_t>> cache_;  // address, mapped bytes
   int64_t cached_bytes_ = 0;
+  // Live mappings handed out larger than their size asks for: their mapped bytes.
+  std::unordered_map<uint8_t*, int64_t> oversized_;
 };
 
 /// \brief Return the process-wide pool used when a caller passes none.

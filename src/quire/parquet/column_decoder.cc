@@ -950,9 +950,15 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   std::unique_ptr<columnar::ArrayBuilder> extra;  // values of fallback pages
   std::vector<uint32_t> raw_indices;
   QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(value_type, pool));
-  // Grow once: the chunk's entries bound its values (avoids copies on regrowth).
+  // Grow once: the chunk's entries (or the selected rows) bound its values.
   if (pages.expected_values() > 0) {
-    QUIRE_RETURN_NOT_OK(builder->Reserve(std::min(pages.expected_values(), max_entries)));
+    int64_t bound = std::min(pages.expected_values(), max_entries);
+    if (select != nullptr && c.max_rep_level == 0) {
+      int64_t rows = 0;
+      for (const auto& r : *select) rows += r.size();
+      bound = std::min(bound, rows);
+    }
+    QUIRE_RETURN_NOT_OK(builder->Reserve(bound));
   }
   Dictionary dict;
   bool dict_values_built = false;
