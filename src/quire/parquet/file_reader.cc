@@ -358,7 +358,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
         options_(std::move(options)),
         projection_(std::move(projection)) {
     owned_pool_ = MakePool(options_, &pool_);
-    if (options_.filter && options_.exact_filter) {
+    if (options_.filter && options_.exact_filter && options_.late_materialize) {
       // Flat top-level columns the filter does not name can wait for its result.
       std::vector<std::string> names;
       FilterColumns(*options_.filter, &names);
