@@ -123,6 +123,54 @@ Status DecodePlain(std::span<const uint8_t> data, int64_t* pos, int64_t* bit_pos
   return DecodePlainFixed(data, pos, out->width, n, out->fixed.data() + at);
 }
 
+// The values appended to `b` since data offset `start` (`n` values) are UTF-8:
+// their concatenation is valid and no value starts inside a character.
+Status CheckUtf8(const columnar::BinaryBuilder& b, int64_t start, int64_t n) {
+  const uint8_t* data = b.value_data();
+  const int64_t end = b.value_data_length();
+  if (end == start) return Status::OK();
+  if (!util::IsValidUtf8(data + start, end - start)) {
+    return Status::Corrupt("a string value of the page is not valid UTF-8");
+  }
+  // Continuation bytes (10xxxxxx) cannot start a value.
+  for (int64_t i = b.length() - n; i < b.length(); ++i) {
+    const int64_t o = b.value_offset(i);
+    if (o < end && (data[o] & 0xC0) == 0x80) {
+      return Status::Corrupt("string value {} of the page is not valid UTF-8",
+                             i - (b.length() - n));
+    }
+  }
+  return Status::OK();
+}
+
+// Append the dictionary strings `views[idx[i]]`, i < n, to `b`.
+Status AppendDictionaryStrings(const std::vector<std::string_view>& views, const uint32_t* idx,
+                               int64_t n, columnar::BinaryBuilder* b) {
+  int64_t total = 0;
+  for (int64_t i = 0; i < n; ++i) total += int64_t(views[idx[i]].size());
+  QUIRE_RETURN_NOT_OK(b->CheckDataSize(total));
+  QUIRE_RETURN_NOT_OK(b->Reserve(n));
+  QUIRE_RETURN_NOT_OK(b->ReserveData(total));
+  for (int64_t i = 0; i < n; ++i) b->UnsafeAppend(views[idx[i]]);
+  return Status::OK();
+}
+
+// Whether Arrow type `t` keeps the bytes of `phys` values as they are.
+bool KeepsPhysicalBytes(Type phys, columnar::TypeId t) {
+  using columnar::TypeId;
+  switch (phys) {
+    case Type::kInt32:
+      return t == TypeId::kInt32 || t == TypeId::kDate32 || t == TypeId::kTime32 ||
+             t == TypeId::kUInt32;
+    case Type::kInt64:
+      return t == TypeId::kInt64 || t == TypeId::kTime64 || t == TypeId::kTimestamp ||
+             t == TypeId::kDuration || t == TypeId::kUInt64;
+    case Type::kFloat: return t == TypeId::kFloat32;
+    case Type::kDouble: return t == TypeId::kFloat64;
+    default: return false;
+  }
+}
+
 // Decodes the values of one data page into physical form.
 class ValueDecoder {
  public:
@@ -262,12 +310,7 @@ class ValueDecoder {
       return Status::OK();
     }
     QUIRE_RETURN_NOT_OK(CheckedIndices(n));
-    const auto& views = dict_.values.binary;
-    int64_t total = 0;
-    for (int64_t i = 0; i < n; ++i) total += int64_t(views[indices_[size_t(i)]].size());
-    QUIRE_RETURN_NOT_OK(b->CheckDataSize(total));
-    QUIRE_RETURN_NOT_OK(b->ReserveData(total));
-    for (int64_t i = 0; i < n; ++i) b->UnsafeAppend(views[indices_[size_t(i)]]);
+    QUIRE_RETURN_NOT_OK(AppendDictionaryStrings(dict_.values.binary, indices_.data(), n, b));
     if (utf8 && !dictionary_is_utf8) return CheckUtf8(*b, data_start, n);
     return Status::OK();
   }
@@ -401,26 +444,6 @@ class ValueDecoder {
     if (n > 0 && max_index >= size) {
       return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
                              max_index, size);
-    }
-    return Status::OK();
-  }
-
-  // The values appended to `b` since data offset `start` (`n` values) are UTF-8:
-  // their concatenation is valid and no value starts inside a character.
-  static Status CheckUtf8(const columnar::BinaryBuilder& b, int64_t start, int64_t n) {
-    const uint8_t* data = b.value_data();
-    const int64_t end = b.value_data_length();
-    if (end == start) return Status::OK();
-    if (!util::IsValidUtf8(data + start, end - start)) {
-      return Status::Corrupt("a string value of the page is not valid UTF-8");
-    }
-    // Continuation bytes (10xxxxxx) cannot start a value.
-    for (int64_t i = b.length() - n; i < b.length(); ++i) {
-      const int64_t o = b.value_offset(i);
-      if (o < end && (data[o] & 0xC0) == 0x80) {
-        return Status::Corrupt("string value {} of the page is not valid UTF-8",
-                               i - (b.length() - n));
-      }
     }
     return Status::OK();
   }
@@ -645,6 +668,15 @@ Status AppendPhysical(const Physical& p, const ColumnDescriptor& c, columnar::Ar
   }
 }
 
+// Sign-extend INT32/INT64 value `i` of `src` into the 16 bytes of a decimal128
+// (the value as the low word, its sign as the high word).
+inline void WidenToDecimal128(const uint8_t* src, Type phys, int64_t i, uint8_t* dst) {
+  const int64_t v =
+      phys == Type::kInt32 ? int64_t(Load<int32_t>(src + i * 4)) : Load<int64_t>(src + i * 8);
+  const int64_t words[2] = {v, v >> 63};
+  std::memcpy(dst, words, 16);
+}
+
 template <typename Builder>
 Result<uint8_t*> Uninitialized(columnar::ArrayBuilder* b, int64_t n) {
   QUIRE_ASSIGN_OR_RETURN(auto* p, static_cast<Builder*>(b)->AppendUninitialized(n));
@@ -676,19 +708,8 @@ void WidenDictionary(Dictionary& dict, Type phys) {
   const int64_t size = dict.values.size();
   dict.widened.resize(size_t(size) * 16);
   const uint8_t* src = dict.values.fixed.data();
-  for (int64_t i = 0; i < size; ++i) {
-    const int64_t v =
-        phys == Type::kInt32 ? int64_t(Load<int32_t>(src + i * 4)) : Load<int64_t>(src + i * 8);
-    const int64_t words[2] = {v, v >> 63};
-    std::memcpy(dict.widened.data() + i * 16, words, 16);
-  }
+  for (int64_t i = 0; i < size; ++i) WidenToDecimal128(src, phys, i, dict.widened.data() + i * 16);
   dict.widened_width = 16;
-}
-
-template <typename Builder>
-Status DecodeFixedInto(ValueDecoder& d, int64_t n, columnar::ArrayBuilder* b) {
-  QUIRE_ASSIGN_OR_RETURN(auto* dst, static_cast<Builder*>(b)->AppendUninitialized(n));
-  return d.DecodeFixed(n, reinterpret_cast<uint8_t*>(dst));
 }
 
 // Decode `n` values straight into `b` where the Arrow type keeps the physical
@@ -699,30 +720,9 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
   const TypeId t = b->type()->id();
   const Type phys = c.physical_type;
   if (d.decodes_fixed()) {
-    if (phys == Type::kInt32) {
-      if (t == TypeId::kInt32 || t == TypeId::kDate32 || t == TypeId::kTime32) {
-        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::Int32Builder>(d, n, b));
-        return true;
-      }
-      if (t == TypeId::kUInt32) {
-        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::UInt32Builder>(d, n, b));
-        return true;
-      }
-    } else if (phys == Type::kInt64) {
-      if (t == TypeId::kInt64 || t == TypeId::kTime64 || t == TypeId::kTimestamp ||
-          t == TypeId::kDuration) {
-        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::Int64Builder>(d, n, b));
-        return true;
-      }
-      if (t == TypeId::kUInt64) {
-        QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::UInt64Builder>(d, n, b));
-        return true;
-      }
-    } else if (phys == Type::kFloat && t == TypeId::kFloat32) {
-      QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::FloatBuilder>(d, n, b));
-      return true;
-    } else if (phys == Type::kDouble && t == TypeId::kFloat64) {
-      QUIRE_RETURN_NOT_OK(DecodeFixedInto<columnar::DoubleBuilder>(d, n, b));
+    if (KeepsPhysicalBytes(phys, t)) {
+      QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, AppendFixedUninitialized(b, n));
+      QUIRE_RETURN_NOT_OK(d.DecodeFixed(n, dst));
       return true;
     }
     if ((phys == Type::kInt32 || phys == Type::kInt64) &&
@@ -742,16 +742,7 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
       QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, db.AppendUninitialized(n));
       const uint8_t* src = scratch->fixed.data();
       if (w == 16) {
-        // decimal128: the value as the low word, its sign as the high word.
-        auto widen = [&](int64_t i, int64_t v) {
-          const int64_t words[2] = {v, v >> 63};
-          std::memcpy(dst + i * 16, words, 16);
-        };
-        if (phys == Type::kInt32) {
-          for (int64_t i = 0; i < n; ++i) widen(i, Load<int32_t>(src + i * 4));
-        } else {
-          for (int64_t i = 0; i < n; ++i) widen(i, Load<int64_t>(src + i * 8));
-        }
+        for (int64_t i = 0; i < n; ++i) WidenToDecimal128(src, phys, i, dst + i * 16);
       } else if (phys == Type::kInt32) {
         for (int64_t i = 0; i < n; ++i) {
           columnar::DecimalFromInt128(Load<int32_t>(src + i * 4), w, dst + i * w);
@@ -781,11 +772,10 @@ Result<bool> DecodeDirect(ValueDecoder& d, int64_t n, const ColumnDescriptor& c,
 // other pages are decoded whole and the selected values copied.
 Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n,
                           const RowRanges& pieces, int64_t count, Dictionary& dict,
-                          bool as_dictionary, const columnar::TypePtr& value_type,
+                          const columnar::TypePtr& value_type,
                           columnar::MemoryPool* pool, std::vector<uint32_t>* index_scratch,
                           std::vector<int16_t>* level_scratch, Physical* physical,
                           columnar::ArrayBuilder* b, ColumnChunkData* out) {
-  (void)as_dictionary;
   int64_t present = n;
   const int16_t max_def = c.max_def_level;
   if (max_def > 0) {
@@ -836,14 +826,7 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
   using columnar::TypeId;
   const Type phys = c.physical_type;
   // Arrow types that keep the physical bytes, and decimals widened from integers.
-  const bool same_width =
-      (phys == Type::kInt32 && (t == TypeId::kInt32 || t == TypeId::kDate32 ||
-                                t == TypeId::kTime32 || t == TypeId::kUInt32)) ||
-      (phys == Type::kInt64 && (t == TypeId::kInt64 || t == TypeId::kTime64 ||
-                                t == TypeId::kTimestamp || t == TypeId::kDuration ||
-                                t == TypeId::kUInt64)) ||
-      (phys == Type::kFloat && t == TypeId::kFloat32) ||
-      (phys == Type::kDouble && t == TypeId::kFloat64);
+  const bool same_width = KeepsPhysicalBytes(phys, t);
   const bool int_decimal =
       (phys == Type::kInt32 || phys == Type::kInt64) && t == TypeId::kDecimal128;
   const bool gather_fixed = decoder.dictionary_encoded() && decoder.decodes_fixed() && same_width;
@@ -861,20 +844,10 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     }
     const int64_t k = int64_t(chosen.size());
     if (gather_binary) {
-      auto& bb = static_cast<columnar::BinaryBuilder&>(*b);
-      if (t == TypeId::kString && !dict.utf8) {
-        for (uint32_t i : chosen) {
-          if (!util::IsValidUtf8(dict.values.binary[i])) {
-            return Status::Corrupt("a string value of the page is not valid UTF-8");
-          }
-        }
-      }
-      int64_t total = 0;
-      for (uint32_t i : chosen) total += int64_t(dict.values.binary[i].size());
-      QUIRE_RETURN_NOT_OK(bb.CheckDataSize(total));
-      QUIRE_RETURN_NOT_OK(bb.Reserve(k));
-      QUIRE_RETURN_NOT_OK(bb.ReserveData(total));
-      for (uint32_t i : chosen) bb.UnsafeAppend(dict.values.binary[i]);
+      auto* bb = static_cast<columnar::BinaryBuilder*>(b);
+      const int64_t data_start = bb->value_data_length();
+      QUIRE_RETURN_NOT_OK(AppendDictionaryStrings(dict.values.binary, chosen.data(), k, bb));
+      if (t == TypeId::kString && !dict.utf8) return CheckUtf8(*bb, data_start, k);
       return Status::OK();
     }
     if (gather_decimal) {
@@ -905,11 +878,7 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, AppendFixedUninitialized(b, chosen_values));
     if (int_decimal) {
       for (const auto& [vb, ve] : value_runs) {
-        for (int64_t i = vb; i < ve; ++i, dst += 16) {
-          const int64_t v = w == 4 ? int64_t(Load<int32_t>(src + i * 4)) : Load<int64_t>(src + i * 8);
-          const int64_t words[2] = {v, v >> 63};
-          std::memcpy(dst, words, 16);
-        }
+        for (int64_t i = vb; i < ve; ++i, dst += 16) WidenToDecimal128(src, phys, i, dst);
       }
       return Status::OK();
     }
@@ -1016,9 +985,9 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
       }
       if (count == 0) continue;  // nothing wanted here: not decoded at all
       if (count < n) {
-        QUIRE_RETURN_NOT_OK(DecodeSelectedRows(*page, c, n, pieces, count, dict, as_dictionary,
-                                               value_type, pool, &index_scratch, &level_scratch,
-                                               &physical, builder.get(), &out)
+        QUIRE_RETURN_NOT_OK(DecodeSelectedRows(*page, c, n, pieces, count, dict, value_type,
+                                               pool, &index_scratch, &level_scratch, &physical,
+                                               builder.get(), &out)
                                 .WithContext(where));
         continue;
       }
