@@ -485,21 +485,15 @@ Result<ArrayPtr> Evaluate(const Expression& expr, const columnar::RecordBatch& b
                      nullptr, nulls);
 }
 
-Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, const Array& mask) {
-  if (mask.type_id() != TypeId::kBool || mask.length() != batch.num_rows()) {
-    return Status::Invalid("a filter mask must be a boolean array of {} rows, not {} of {}",
-                           batch.num_rows(), mask.type()->ToString(), mask.length());
-  }
-  // Runs of kept rows, appended as ranges.
+std::vector<std::pair<int64_t, int64_t>> KeptRuns(const Array& mask) {
   std::vector<std::pair<int64_t, int64_t>> runs;
-  int64_t kept = 0;
   const uint8_t* bits = mask.buffer(1)->data();
   const int64_t bit_offset = mask.offset();
   const bool has_nulls = mask.null_count() > 0;
+  auto keep = [&](int64_t k) {
+    return util::GetBit(bits, bit_offset + k) && (!has_nulls || mask.IsValid(k));
+  };
   for (int64_t i = 0; i < mask.length();) {
-    auto keep = [&](int64_t k) {
-      return util::GetBit(bits, bit_offset + k) && (!has_nulls || mask.IsValid(k));
-    };
     if (!keep(i)) {
       ++i;
       continue;
@@ -507,9 +501,20 @@ Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, cons
     int64_t j = i + 1;
     while (j < mask.length() && keep(j)) ++j;
     runs.emplace_back(i, j - i);
-    kept += j - i;
     i = j;
   }
+  return runs;
+}
+
+Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, const Array& mask) {
+  if (mask.type_id() != TypeId::kBool || mask.length() != batch.num_rows()) {
+    return Status::Invalid("a filter mask must be a boolean array of {} rows, not {} of {}",
+                           batch.num_rows(), mask.type()->ToString(), mask.length());
+  }
+  // Runs of kept rows, appended as ranges.
+  const auto runs = KeptRuns(mask);
+  int64_t kept = 0;
+  for (const auto& run : runs) kept += run.second;
   if (kept == batch.num_rows()) return batch.Slice(0, kept);
   columnar::ArrayVector columns;
   for (const auto& col : batch.columns()) {

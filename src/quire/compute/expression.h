@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "quire/columnar/array.h"
@@ -95,6 +96,10 @@ QUIRE_EXPORT Result<ExpressionPtr> ParseExpression(std::string_view text);
 /// incompatible types, naming the column and both types.
 QUIRE_EXPORT Result<columnar::ArrayPtr> Evaluate(const Expression& expr,
                                                  const columnar::RecordBatch& batch);
+
+/// \brief Return the runs of rows `mask` keeps (true and not null), as
+/// (first row, number of rows), in order. `mask` must be a boolean array.
+QUIRE_EXPORT std::vector<std::pair<int64_t, int64_t>> KeptRuns(const columnar::Array& mask);
 
 /// \brief Keep the rows of `batch` where `mask` (a boolean array) is true.
 QUIRE_EXPORT Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch,

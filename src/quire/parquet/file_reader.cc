@@ -338,7 +338,7 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
                                 rows == nullptr ? select : nullptr);
   if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
   if (rows == nullptr) return data;
-  auto kept = KeepRows(*data, covered, *rows, cd.max_def_level, cd.max_rep_level, options.pool);
+  auto kept = KeepRows(*data, covered, *rows, cd.max_def_level, options.pool);
   if (!kept.ok()) return kept.status().WithContext(where);
   return kept;
 }
@@ -434,19 +434,8 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   Result<RecordBatchPtr> AddLateColumns(const FileReader::PendingRowGroup& p,
                                         const columnar::Array& mask, RecordBatchPtr early) {
     RowRanges kept;
-    const uint8_t* bits = mask.buffer(1)->data();
-    for (int64_t i = 0; i < mask.length();) {
-      auto keep = [&](int64_t k) {
-        return util::GetBit(bits, mask.offset() + k) && mask.IsValid(k);
-      };
-      if (!keep(i)) {
-        ++i;
-        continue;
-      }
-      int64_t j = i + 1;
-      while (j < mask.length() && keep(j)) ++j;
-      kept.push_back({i, j});
-      i = j;
+    for (const auto& [first, length] : compute::KeptRuns(mask)) {
+      kept.push_back({first, first + length});
     }
     RecordBatchPtr late;
     if (kept.empty()) {

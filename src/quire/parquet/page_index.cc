@@ -164,7 +164,7 @@ std::vector<size_t> PagesForRows(const OffsetIndex& offsets, int64_t num_rows,
 }
 
 Result<ColumnChunkData> KeepRows(const ColumnChunkData& data, const RowRanges& covered,
-                                 const RowRanges& rows, int16_t max_def, int16_t max_rep,
+                                 const RowRanges& rows, int16_t max_def,
                                  columnar::MemoryPool* pool) {
   if (covered == rows) return data;
   const bool has_def = !data.def_levels.empty();
@@ -214,7 +214,6 @@ Result<ColumnChunkData> KeepRows(const ColumnChunkData& data, const RowRanges& c
   if (row < 0 ? CountRows(covered) != 0 : (c + 1 != covered.size() || in_range_left != 0)) {
     return Status::Corrupt("the pages hold fewer records than their page index announces");
   }
-  (void)max_rep;
   if (value != data.values->length()) {
     return Status::Corrupt("column has {} values but its levels place {}",
                            data.values->length(), value);

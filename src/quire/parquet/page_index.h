@@ -77,11 +77,12 @@ QUIRE_EXPORT std::vector<size_t> PagesForRows(const OffsetIndex& offsets, int64_
                                               const RowRanges& rows, RowRanges* covered);
 
 /// \brief Keep only the records of `rows` in `data`, which holds the records of
-/// `covered` (rows ⊆ covered) of a column with maximum levels `max_def`/`max_rep`.
+/// `covered` (rows ⊆ covered) of a column with maximum definition level `max_def`
+/// (records start where repetition levels are 0, or at every entry without them).
 /// \return kCorrupt when the levels hold a different number of records.
 QUIRE_EXPORT Result<ColumnChunkData> KeepRows(const ColumnChunkData& data,
                                               const RowRanges& covered, const RowRanges& rows,
-                                              int16_t max_def, int16_t max_rep,
+                                              int16_t max_def,
                                               columnar::MemoryPool* pool);
 
 }  // namespace quire::parquet
