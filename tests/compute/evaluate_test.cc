@@ -2,6 +2,8 @@
 /// \brief The typed comparison kernels agree with SQL semantics computed slot by
 /// slot here: every primitive type, every operator, nulls, NaN, sliced arrays.
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <limits>
 #include <random>
 
@@ -141,6 +143,100 @@ TEST(FilterTest, GathersFixedWidthColumnsAndKeepsOthersExact) {
     for (size_t r = 0; r < kept.size(); ++r) {
       EXPECT_TRUE(out->column(c)->ValueEquals(int64_t(r), *batch->column(c), kept[r]))
           << c << " row " << r;
+    }
+  }
+}
+
+// AND, OR and NOT over many rows with nulls, against Kleene logic row by row.
+TEST(ThreeValuedLogicTest, AgreesRowByRowOnLongColumns) {
+  std::mt19937 rng(5);
+  const int64_t n = 1003;  // whole words of eight and a tail
+  Int32Builder ab(int32()), bb(int32());
+  std::vector<std::optional<int>> av, bv;
+  for (int64_t i = 0; i < n; ++i) {
+    for (auto* pair : {&av, &bv}) {
+      if (rng() % 5 == 0) {
+        pair->push_back(std::nullopt);
+      } else {
+        pair->push_back(int(rng() % 10));
+      }
+    }
+    if (av.back()) { ASSERT_OK(ab.Append(*av.back())); } else { ASSERT_OK(ab.AppendNull()); }
+    if (bv.back()) { ASSERT_OK(bb.Append(*bv.back())); } else { ASSERT_OK(bb.AppendNull()); }
+  }
+  ASSERT_OK_AND_ASSIGN(auto a, ab.Finish());
+  ASSERT_OK_AND_ASSIGN(auto b, bb.Finish());
+  ASSERT_OK_AND_ASSIGN(auto batch, RecordBatch::Make(schema({field("a", int32()), field("b", int32())}),
+                                                     n, {a, b}));
+  using Tri = std::optional<bool>;
+  auto gt = [](std::optional<int> v, int x) { return v ? Tri(*v > x) : Tri(); };
+  auto lt = [](std::optional<int> v, int x) { return v ? Tri(*v < x) : Tri(); };
+  auto kand = [](Tri x, Tri y) {
+    if (x == false || y == false) return Tri(false);
+    return x && y ? Tri(true) : Tri();
+  };
+  auto kor = [](Tri x, Tri y) {
+    if (x == true || y == true) return Tri(true);
+    return x && y ? Tri(false) : Tri();
+  };
+  auto knot = [](Tri x) { return x ? Tri(!*x) : Tri(); };
+  const std::vector<std::pair<std::string, std::function<Tri(int64_t)>>> cases = {
+      {"a > 5 and b < 3", [&](int64_t i) { return kand(gt(av[i], 5), lt(bv[i], 3)); }},
+      {"a > 5 or b < 3", [&](int64_t i) { return kor(gt(av[i], 5), lt(bv[i], 3)); }},
+      {"not (a > 5 and b < 3)", [&](int64_t i) { return knot(kand(gt(av[i], 5), lt(bv[i], 3))); }},
+      {"not a > 2 or (b > 1 and a < 8)",
+       [&](int64_t i) { return kor(knot(gt(av[i], 2)), kand(gt(bv[i], 1), lt(av[i], 8))); }},
+  };
+  for (const auto& [text, expected] : cases) {
+    ASSERT_OK_AND_ASSIGN(auto e, ParseExpression(text));
+    ASSERT_OK_AND_ASSIGN(auto mask, Evaluate(*e, *batch));
+    ASSERT_OK(mask->ValidateFull());
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const Tri want = expected(i);
+      nulls += !want;
+      ASSERT_EQ(mask->IsValid(i), want.has_value()) << text << " row " << i;
+      if (want) {
+        ASSERT_EQ(BoolView(*mask).Value(i), *want) << text << " row " << i;
+      }
+    }
+    EXPECT_EQ(mask->null_count(), nulls) << text;
+  }
+}
+
+// KeptRuns against a bit-by-bit reference: masks of every density, with and
+// without nulls (a null keeps nothing), sliced at offsets that are not multiples
+// of 8 or 64, runs crossing word boundaries and reaching the end.
+TEST(KeptRunsTest, AgreesWithBitByBitRuns) {
+  std::mt19937 rng(21);
+  for (int density : {0, 1, 5, 50, 95, 100}) {
+    for (bool nulls : {false, true}) {
+      for (int64_t length : {1, 63, 64, 65, 130, 1000}) {
+        BooleanBuilder b;
+        for (int64_t i = 0; i < length + 77; ++i) {
+          if (nulls && rng() % 9 == 0) {
+            ASSERT_OK(b.AppendNull());
+          } else {
+            ASSERT_OK(b.Append(int(rng() % 100) < density));
+          }
+        }
+        ASSERT_OK_AND_ASSIGN(auto whole, b.Finish());
+        for (int64_t offset : {0, 3, 64, 77}) {
+          auto mask = whole->Slice(offset, length);
+          std::vector<std::pair<int64_t, int64_t>> expected;
+          for (int64_t i = 0; i < length; ++i) {
+            if (!mask->IsValid(i) || !BoolView(*mask).Value(i)) continue;
+            if (!expected.empty() && expected.back().first + expected.back().second == i) {
+              ++expected.back().second;
+            } else {
+              expected.emplace_back(i, 1);
+            }
+          }
+          EXPECT_EQ(KeptRuns(*mask), expected)
+              << "density " << density << " nulls " << nulls << " length " << length
+              << " offset " << offset;
+        }
+      }
     }
   }
 }

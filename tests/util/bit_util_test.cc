@@ -54,5 +54,18 @@ TEST(BitUtilTest, SetBitsToSetsExactlyTheRange) {
   EXPECT_EQ(CountSetBits(v.data(), 0, 64), 10);
 }
 
+TEST(BitUtilTest, LoadBitsReturnsExactlyTheRange) {
+  auto bits = RandomBits(24, 3);
+  for (int64_t offset = 0; offset < 80; ++offset) {
+    for (int64_t count = 0; count <= 64; ++count) {
+      uint64_t expected = 0;
+      for (int64_t i = 0; i < count; ++i) {
+        expected |= uint64_t(GetBit(bits.data(), offset + i)) << i;
+      }
+      ASSERT_EQ(LoadBits(bits.data(), offset, count), expected) << offset << "+" << count;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace quire::util

@@ -42,6 +42,7 @@ int RunCat(const CatOptions& options);
 struct InspectOptions {
   std::string path;
   std::string format = "text";
+  bool pages = false;  ///< list every page of every column chunk (text format)
 };
 
 /// \brief Describe a Parquet file: schema, metadata, row groups and column chunks.

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -122,6 +125,119 @@ std::optional<int64_t> BloomFilterBytes(const FileReader& reader, const ColumnMe
   return (*bloom)->num_bytes();
 }
 
+// One page of a column chunk as its header describes it.
+struct PageInfo {
+  int64_t offset = 0;
+  std::string kind;  // DICTIONARY, DATA_V1, DATA_V2, or the page type
+  std::string encoding;
+  int64_t num_values = 0, num_nulls = -1, num_rows = -1;
+  int64_t uncompressed = 0, compressed = 0;
+  bool crc = false, compressed_values = true;
+};
+
+// The pages of a chunk, from its first page header on. An unreadable header ends
+// the list and is returned as `error` (inspect describes, it does not validate).
+std::vector<PageInfo> Pages(const FileReader& reader, const ColumnMetaData& m, int64_t file_size,
+                            std::string* error) {
+  std::vector<PageInfo> pages;
+  int64_t start = m.data_page_offset;
+  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
+      *m.dictionary_page_offset < start) {
+    start = *m.dictionary_page_offset;
+  }
+  if (start < 0 || m.total_compressed_size < 0 || m.total_compressed_size > file_size - start) {
+    *error = "the chunk lies outside the file";
+    return pages;
+  }
+  auto chunk = reader.file().ReadAt(start, m.total_compressed_size);
+  if (!chunk.ok()) {
+    *error = chunk.status().ToString();
+    return pages;
+  }
+  const std::span<const uint8_t> bytes((*chunk)->data(), size_t((*chunk)->size()));
+  int64_t pos = 0;
+  int64_t values = 0;
+  while (pos < int64_t(bytes.size()) && values < m.num_values) {
+    int64_t header_length = 0;
+    auto header = ParsePageHeader(bytes.subspan(size_t(pos)), &header_length);
+    if (!header.ok()) {
+      *error = fmt::format("page at offset {}: {}", start + pos, header.status().ToString());
+      break;
+    }
+    const PageHeader& h = *header;
+    PageInfo p{.offset = start + pos,
+               .uncompressed = h.uncompressed_page_size,
+               .compressed = h.compressed_page_size,
+               .crc = h.crc.has_value()};
+    if (h.dictionary_page_header) {
+      p.kind = "DICTIONARY";
+      p.encoding = ToString(h.dictionary_page_header->encoding);
+      p.num_values = h.dictionary_page_header->num_values;
+    } else if (h.data_page_header) {
+      p.kind = "DATA_V1";
+      p.encoding = ToString(h.data_page_header->encoding);
+      p.num_values = h.data_page_header->num_values;
+      values += p.num_values;
+    } else if (h.data_page_header_v2) {
+      const auto& d = *h.data_page_header_v2;
+      p.kind = "DATA_V2";
+      p.encoding = ToString(d.encoding);
+      p.num_values = d.num_values;
+      p.num_nulls = d.num_nulls;
+      p.num_rows = d.num_rows;
+      p.compressed_values = d.is_compressed.value_or(true);
+      values += p.num_values;
+    } else {
+      p.kind = ToString(h.type);
+    }
+    pages.push_back(std::move(p));
+    pos += header_length + h.compressed_page_size;
+  }
+  return pages;
+}
+
+std::string PagesText(const FileReader& reader, const ColumnMetaData& m, int64_t file_size) {
+  std::string error;
+  std::string out;
+  const auto pages = Pages(reader, m, file_size, &error);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageInfo& p = pages[i];
+    out += fmt::format("    page {} at {}: {}", i, p.offset, p.kind);
+    if (!p.encoding.empty()) out += fmt::format(" {} {} values", p.encoding, p.num_values);
+    if (p.num_nulls >= 0) out += fmt::format(", {} nulls, {} rows", p.num_nulls, p.num_rows);
+    out += fmt::format(", {} -> {} bytes{}{}\n", p.uncompressed, p.compressed,
+                       p.compressed_values ? "" : ", values not compressed", p.crc ? ", crc" : "");
+  }
+  if (!error.empty()) out += fmt::format("    unreadable: {}\n", error);
+  return out;
+}
+
+void AppendPagesJson(const FileReader& reader, const ColumnMetaData& m, int64_t file_size,
+                     std::string* out) {
+  std::string error;
+  const auto pages = Pages(reader, m, file_size, &error);
+  *out += ",\"pages\":[";
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageInfo& p = pages[i];
+    *out += i ? ",{" : "{";
+    AppendJsonNumber("offset", p.offset, out, false);
+    AppendJsonField("kind", p.kind, out);
+    if (!p.encoding.empty()) {
+      AppendJsonField("encoding", p.encoding, out);
+      AppendJsonNumber("num_values", p.num_values, out);
+    }
+    if (p.num_nulls >= 0) {
+      AppendJsonNumber("num_nulls", p.num_nulls, out);
+      AppendJsonNumber("num_rows", p.num_rows, out);
+    }
+    AppendJsonNumber("uncompressed_size", p.uncompressed, out);
+    AppendJsonNumber("compressed_size", p.compressed, out);
+    *out += fmt::format(",\"crc\":{}}}", p.crc ? "true" : "false");
+  }
+  *out += "]";
+  if (!error.empty()) AppendJsonField("pages_error", error, out);
+}
+
 Status Inspect(const InspectOptions& o) {
   QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenLocalFile(o.path));
   QUIRE_ASSIGN_OR_RETURN(int64_t size, file->Size());
@@ -176,6 +292,7 @@ Status Inspect(const InspectOptions& o) {
           if (auto bytes = BloomFilterBytes(*reader, cm)) {
             AppendJsonNumber("bloom_filter_bytes", *bytes, &out);
           }
+          if (o.pages) AppendPagesJson(*reader, cm, size, &out);
         }
         out += fmt::format(",\"column_index\":{},\"offset_index\":{}}}",
                            ch.column_index_offset ? "true" : "false",
@@ -234,6 +351,7 @@ Status Inspect(const InspectOptions& o) {
                  ToString(cm.type), ToString(cm.codec), Encodings(cm), cm.num_values,
                  cm.total_uncompressed_size, cm.total_compressed_size, stats,
                  ch.column_index_offset || ch.offset_index_offset ? ", page index" : "", bloom);
+      if (o.pages) fmt::print("{}", PagesText(*reader, cm, size));
     }
   }
   return Status::OK();

@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   inspect->add_option("FILE", inspect_options.path, "Parquet file")->required();
   inspect->add_option("--format", inspect_options.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  inspect->add_flag("--pages", inspect_options.pages,
+                    "Also list every page of every column chunk: kind, encoding, values, "
+                    "nulls and rows (v2), sizes, CRC");
 
   app.footer(
       "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "

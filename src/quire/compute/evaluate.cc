@@ -4,6 +4,8 @@
 /// This first evaluator reads values slot by slot through a small reader per
 /// operand; it is exact and handles every scalar type. Vectorised kernels come with
 /// predicate pushdown.
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -31,7 +33,11 @@ using columnar::TypeId;
 namespace {
 
 // Truth values of SQL's three-valued logic.
-enum Truth : int8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
+// Three-valued logic ordered false < unknown < true, so that AND is the minimum,
+// OR the maximum and NOT the reflection 2 - t: loops the compiler vectorizes.
+enum Truth : uint8_t { kFalse = 0, kUnknown = 1, kTrue = 2 };
+
+inline Truth FromBool(bool b) { return Truth(uint8_t(b) << 1); }
 
 using internal::Value;
 
@@ -171,18 +177,18 @@ void CompareKernel(const Array& a, L lit, Expression::CompareOp op, Truth* out) 
   const T* v = a.values<T>();
   const int64_t n = a.length();
   switch (op) {
-    case Op::kEq: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) == lit); break;
+    case Op::kEq: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) == lit); break;
     case Op::kNe:
       if constexpr (std::is_floating_point_v<T>) {
-        for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) != lit && v[i] == v[i]);
+        for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) != lit && v[i] == v[i]);
       } else {
-        for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) != lit);
+        for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) != lit);
       }
       break;
-    case Op::kLt: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) < lit); break;
-    case Op::kLe: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) <= lit); break;
-    case Op::kGt: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) > lit); break;
-    case Op::kGe: for (int64_t i = 0; i < n; ++i) out[i] = Truth(L(v[i]) >= lit); break;
+    case Op::kLt: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) < lit); break;
+    case Op::kLe: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) <= lit); break;
+    case Op::kGt: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) > lit); break;
+    case Op::kGe: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) >= lit); break;
   }
   if (a.null_count() > 0) {
     for (int64_t i = 0; i < n; ++i) {
@@ -237,21 +243,18 @@ class Evaluator {
         QUIRE_ASSIGN_OR_RETURN(auto a, Eval(*e.left()));
         QUIRE_ASSIGN_OR_RETURN(auto b, Eval(*e.right()));
         const bool is_and = e.kind() == Expression::Kind::kAnd;
-        for (int64_t i = 0; i < n; ++i) {
-          const Truth x = a[size_t(i)], y = b[size_t(i)];
-          if (is_and) {
-            a[size_t(i)] = (x == kFalse || y == kFalse) ? kFalse
-                           : (x == kTrue && y == kTrue) ? kTrue : kUnknown;
-          } else {
-            a[size_t(i)] = (x == kTrue || y == kTrue) ? kTrue
-                           : (x == kFalse && y == kFalse) ? kFalse : kUnknown;
-          }
+        Truth* x = a.data();
+        const Truth* y = b.data();
+        if (is_and) {
+          for (int64_t i = 0; i < n; ++i) x[i] = std::min(x[i], y[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i) x[i] = std::max(x[i], y[i]);
         }
         return a;
       }
       case Expression::Kind::kNot: {
         QUIRE_ASSIGN_OR_RETURN(auto a, Eval(*e.left()));
-        for (auto& t : a) t = t == kUnknown ? kUnknown : (t == kTrue ? kFalse : kTrue);
+        for (auto& t : a) t = Truth(2 - t);
         return a;
       }
       case Expression::Kind::kIsNull: {
@@ -465,7 +468,9 @@ Expression::CompareOp Flip(Expression::CompareOp op) {
 Result<ArrayPtr> Evaluate(const Expression& expr, const columnar::RecordBatch& batch) {
   Evaluator ev(batch);
   QUIRE_ASSIGN_OR_RETURN(auto truths, ev.Eval(expr));
-  // The value and validity bitmaps, written a byte at a time.
+  // The value and validity bitmaps, eight truths at a time: bit 1 of a truth is its
+  // value, bit 0 says unknown; a multiplication gathers one bit of each of eight
+  // bytes into the top byte.
   const int64_t n = int64_t(truths.size());
   const int64_t bytes = (n + 7) / 8;
   QUIRE_ASSIGN_OR_RETURN(auto values, columnar::MutableBuffer::AllocateZeroed(bytes));
@@ -473,7 +478,19 @@ Result<ArrayPtr> Evaluate(const Expression& expr, const columnar::RecordBatch& b
   uint8_t* vb = values->mutable_data();
   uint8_t* nb = validity->mutable_data();
   int64_t nulls = 0;
-  for (int64_t i = 0; i < n; ++i) {
+  constexpr uint64_t kLow = 0x0101010101010101ULL;
+  constexpr uint64_t kGather = 0x0102040810204080ULL;
+  const int64_t whole = n / 8;
+  for (int64_t j = 0; j < whole; ++j) {
+    uint64_t x;
+    std::memcpy(&x, truths.data() + 8 * j, 8);
+    const uint64_t value = (x >> 1) & kLow;
+    const uint64_t unknown = x & kLow;
+    vb[j] = uint8_t((value * kGather) >> 56);
+    nb[j] = uint8_t(~((unknown * kGather) >> 56));
+    nulls += std::popcount(unknown);
+  }
+  for (int64_t i = whole * 8; i < n; ++i) {
     const Truth t = truths[size_t(i)];
     vb[i >> 3] |= uint8_t((t == kTrue) << (i & 7));
     nb[i >> 3] |= uint8_t((t != kUnknown) << (i & 7));
@@ -488,21 +505,41 @@ Result<ArrayPtr> Evaluate(const Expression& expr, const columnar::RecordBatch& b
 std::vector<std::pair<int64_t, int64_t>> KeptRuns(const Array& mask) {
   std::vector<std::pair<int64_t, int64_t>> runs;
   const uint8_t* bits = mask.buffer(1)->data();
-  const int64_t bit_offset = mask.offset();
-  const bool has_nulls = mask.null_count() > 0;
-  auto keep = [&](int64_t k) {
-    return util::GetBit(bits, bit_offset + k) && (!has_nulls || mask.IsValid(k));
+  const uint8_t* valid = mask.null_count() > 0 ? mask.buffer(0)->data() : nullptr;
+  const int64_t offset = mask.offset();
+  const int64_t n = mask.length();
+  // 64 rows at a time: the kept bits (value and valid) of rows [i, i + 64).
+  auto word = [&](int64_t i) {
+    uint64_t w = util::LoadBits(bits, offset + i, std::min<int64_t>(64, n - i));
+    if (valid != nullptr) w &= util::LoadBits(valid, offset + i, std::min<int64_t>(64, n - i));
+    return w;
   };
-  for (int64_t i = 0; i < mask.length();) {
-    if (!keep(i)) {
-      ++i;
-      continue;
+  int64_t run_start = -1;  // start of the run still open at the end of the last word
+  for (int64_t i = 0; i < n; i += 64) {
+    uint64_t w = word(i);
+    int64_t pos = 0;  // bits of w consumed
+    const int64_t width = std::min<int64_t>(64, n - i);
+    while (pos < width) {
+      if (run_start >= 0) {
+        // Inside a run: it goes on over the ones.
+        const uint64_t zeros = ~w >> pos;
+        const int64_t ones = zeros == 0 ? 64 - pos : std::countr_zero(zeros);
+        if (pos + ones >= width) {
+          pos = width;
+          break;
+        }
+        pos += ones;
+        runs.emplace_back(run_start, i + pos - run_start);
+        run_start = -1;
+      } else {
+        const uint64_t rest = w >> pos;
+        if (rest == 0) break;
+        pos += std::countr_zero(rest);
+        run_start = i + pos;
+      }
     }
-    int64_t j = i + 1;
-    while (j < mask.length() && keep(j)) ++j;
-    runs.emplace_back(i, j - i);
-    i = j;
   }
+  if (run_start >= 0) runs.emplace_back(run_start, n - run_start);
   return runs;
 }
 

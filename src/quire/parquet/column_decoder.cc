@@ -15,6 +15,7 @@
 #include "quire/parquet/encoding_delta.h"
 #include "quire/parquet/encoding_plain.h"
 #include "quire/parquet/encoding_rle.h"
+#include "quire/parquet/encoding_varint.h"
 #include "quire/util/bit_util.h"
 #include "quire/util/macros.h"
 #include "quire/util/utf8.h"
@@ -220,6 +221,23 @@ class ValueDecoder {
       default:
         return false;
     }
+  }
+
+  // The next `n` values of a PLAIN page of fixed-width values, in place in the page
+  // (advancing past them); nullptr for other pages.
+  Result<const uint8_t*> PlainFixedView(int64_t n) {
+    const Type t = c_.physical_type;
+    if (encoding_ != Encoding::kPlain || t == Type::kBoolean || t == Type::kByteArray) {
+      return nullptr;
+    }
+    const int64_t width = PhysicalWidth(c_);
+    if (n > (int64_t(data_.size()) - pos_) / std::max<int64_t>(1, width)) {
+      return Status::Corrupt("PLAIN page of {} bytes cannot hold {} values of {} bytes",
+                             data_.size(), n, width);
+    }
+    const uint8_t* view = data_.data() + pos_;
+    pos_ += n * width;
+    return view;
   }
 
   // Decode `n` values of PhysicalWidth() bytes each into `dst` (decodes_fixed()).
@@ -468,6 +486,30 @@ class ValueDecoder {
   std::optional<DeltaByteArrayDecoder> dba_;
   std::vector<uint32_t>& indices_;
 };
+
+// True when the first `n` levels of an RLE level stream are all `max_level`, read
+// from the run headers alone: writers encode the levels of a page without nulls as
+// one repeated run. False also for anything else (bit-packed runs, other values,
+// a stream too short), which DecodeLevels then decodes and checks in full.
+bool AllLevelsAt(std::span<const uint8_t> data, Encoding encoding, int16_t max_level,
+                 int64_t n) {
+  if (encoding != Encoding::kRle) return false;
+  const int value_bytes = (BitWidthOf(uint64_t(max_level)) + 7) / 8;
+  int64_t pos = 0;
+  int64_t covered = 0;
+  while (covered < n) {
+    auto header = ReadUleb128(data, &pos);
+    if (!header.ok() || (*header & 1) != 0) return false;  // bit-packed run
+    const uint64_t count = *header >> 1;
+    if (count == 0 || pos + value_bytes > int64_t(data.size())) return false;
+    uint32_t value = 0;
+    for (int k = 0; k < value_bytes; ++k) value |= uint32_t(data[size_t(pos + k)]) << (8 * k);
+    pos += value_bytes;
+    if (value != uint32_t(max_level)) return false;
+    covered += int64_t(std::min<uint64_t>(count, uint64_t(n)));
+  }
+  return true;
+}
 
 Status DecodeLevels(std::span<const uint8_t> data, Encoding encoding, int16_t max_level,
                     int64_t n, int16_t* out, const char* what) {
@@ -777,7 +819,9 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
                           std::vector<int16_t>* level_scratch, Physical* physical,
                           columnar::ArrayBuilder* b, ColumnChunkData* out) {
   int64_t present = n;
-  const int16_t max_def = c.max_def_level;
+  // Levels matter only when some entry is null.
+  const int16_t max_def =
+      AllLevelsAt(page.def_levels, page.level_encoding, c.max_def_level, n) ? 0 : c.max_def_level;
   if (max_def > 0) {
     level_scratch->resize(size_t(n));
     QUIRE_RETURN_NOT_OK(DecodeLevels(page.def_levels, page.level_encoding, max_def, n,
@@ -813,11 +857,15 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     }
   }
   const size_t base = size_t(out->num_entries);
-  if (max_def > 0 && (nulls || !out->def_levels.empty())) {
-    if (out->def_levels.empty()) out->def_levels.assign(base, max_def);
+  if (c.max_def_level > 0 && (nulls || !out->def_levels.empty())) {
+    if (out->def_levels.empty()) out->def_levels.assign(base, c.max_def_level);
     for (const auto& piece : pieces) {
-      out->def_levels.insert(out->def_levels.end(), level_scratch->begin() + piece.begin,
-                             level_scratch->begin() + piece.end);
+      if (max_def == 0) {  // all present
+        out->def_levels.insert(out->def_levels.end(), size_t(piece.size()), c.max_def_level);
+      } else {
+        out->def_levels.insert(out->def_levels.end(), level_scratch->begin() + piece.begin,
+                               level_scratch->begin() + piece.end);
+      }
     }
   }
   out->num_entries += count;
@@ -869,10 +917,14 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     // Fixed-width values of a non-dictionary page: decode the page's physical
     // values, then copy (or widen, for decimals) only the chosen ones.
     const int w = PhysicalWidth(c);
-    physical->Clear();
-    physical->fixed.resize(size_t(present) * size_t(w));
-    QUIRE_RETURN_NOT_OK(decoder.DecodeFixed(present, physical->fixed.data()));
-    const uint8_t* src = physical->fixed.data();
+    // PLAIN values are read in place; other encodings decoded whole first.
+    QUIRE_ASSIGN_OR_RETURN(const uint8_t* src, decoder.PlainFixedView(present));
+    if (src == nullptr) {
+      physical->Clear();
+      physical->fixed.resize(size_t(present) * size_t(w));
+      QUIRE_RETURN_NOT_OK(decoder.DecodeFixed(present, physical->fixed.data()));
+      src = physical->fixed.data();
+    }
     int64_t chosen_values = 0;
     for (const auto& [vb, ve] : value_runs) chosen_values += ve - vb;
     QUIRE_ASSIGN_OR_RETURN(uint8_t* dst, AppendFixedUninitialized(b, chosen_values));
@@ -1000,7 +1052,15 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
                               .WithContext(where));
     }
     int64_t present = n;
-    if (c.max_def_level > 0) {
+    if (c.max_def_level > 0 &&
+        AllLevelsAt(page->def_levels, page->level_encoding, c.max_def_level, n)) {
+      // No nulls in this page: levels are needed only if earlier pages had some
+      // (or the column repeats).
+      if (!out.def_levels.empty() || c.max_rep_level > 0) {
+        if (out.def_levels.empty()) out.def_levels.assign(base, c.max_def_level);
+        out.def_levels.insert(out.def_levels.end(), size_t(n), c.max_def_level);
+      }
+    } else if (c.max_def_level > 0) {
       // Decode into scratch; keep the levels only once some entry is below the
       // maximum (columns without nulls then carry no levels at all).
       level_scratch.resize(size_t(n));

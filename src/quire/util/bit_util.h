@@ -48,4 +48,22 @@ inline uint64_t LoadU64(const void* p) {
   return v;
 }
 
+/// \brief Return bits [offset, offset + count) of `bits` (count 0..64) in the low
+/// bits of a word, the rest zero. Reads only the bytes holding those bits.
+inline uint64_t LoadBits(const uint8_t* bits, int64_t offset, int64_t count) {
+  if (count <= 0) return 0;
+  const uint8_t* p = bits + (offset >> 3);
+  const int shift = int(offset & 7);
+  const int64_t nbytes = (shift + count + 7) >> 3;  // 1..9
+  uint64_t w = 0;
+  if (nbytes >= 8) {
+    w = LoadU64(p) >> shift;
+    if (nbytes == 9) w |= uint64_t(p[8]) << (64 - shift);
+  } else {
+    std::memcpy(&w, p, size_t(nbytes));
+    w >>= shift;
+  }
+  return count == 64 ? w : w & ((uint64_t(1) << count) - 1);
+}
+
 }  // namespace quire::util
