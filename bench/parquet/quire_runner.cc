@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
           "l_shipdate >= '1995-01-01' and l_shipdate <= '1995-03-31'");
       if (!filter.ok()) return Fail(filter.status());
       options.filter = *filter;
-      options.late_materialize = Arg(argc, argv, "late", "0") == "1";
+      options.late_materialize = Arg(argc, argv, "late", "1") == "1";
       options.columns = {"l_extendedprice", "l_discount"};
     }
     auto table = (*reader)->ReadTable(options);

@@ -80,11 +80,13 @@ TEST(CompareKernelTest, AgreesWithSlotBySlotSemantics) {
     auto array = whole->Slice(7, 250);
     ASSERT_OK_AND_ASSIGN(auto batch,
                          RecordBatch::Make(schema({field("c", type)}), array->length(), {array}));
-    for (int trial = 0; trial < 6; ++trial) {
+    for (int trial = 0; trial < 7; ++trial) {
       const int64_t k = int64_t(rng() % uint64_t(array->length()));
       long double lit = Slot(*array, k).value_or(3);
       if (std::isnan(lit)) lit = 1;
-      if (trial == 5) lit = type->is_floating() ? 1e30L : 100000;  // beyond the values
+      // Beyond the values, and beyond the type's range for the narrow types.
+      if (trial == 5) lit = type->is_floating() ? 1e30L : 100000;
+      if (trial == 6) lit = type->is_floating() ? -1e30L : -100000;
       for (Op op : {Op::kEq, Op::kNe, Op::kLt, Op::kLe, Op::kGt, Op::kGe}) {
         auto e = Expression::Compare(op, Expression::Column("c"),
                                      Expression::Constant(LiteralFor(*type, lit)));

@@ -55,8 +55,8 @@ std::optional<Literal> LiteralOf(const columnar::Array& a, int64_t i) {
 }
 
 // The rows of a read of `path` with `filter` pushed down (pruning row groups).
-// Late materialisation alternates from call to call, so both paths see every
-// kind of file and predicate.
+// Late materialisation and the thread pool alternate from call to call, so every
+// path (inline, and pipelined on a pool) sees every kind of file and predicate.
 Result<std::string> PrunedRows(const std::string& path, const compute::ExpressionPtr& filter,
                                ReadStats* stats) {
   static int calls = 0;
@@ -65,7 +65,9 @@ Result<std::string> PrunedRows(const std::string& path, const compute::Expressio
   ReadOptions options;
   options.filter = filter;
   options.stats = stats;
-  options.late_materialize = (calls++ % 2) == 0;
+  options.late_materialize = calls % 2 == 0;
+  options.num_threads = calls % 4 < 2 ? 0 : 1;
+  ++calls;
   QUIRE_ASSIGN_OR_RETURN(auto table, reader->ReadTable(options));
   return columnar::RowsToJson(*table);
 }

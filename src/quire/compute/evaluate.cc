@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 #include <optional>
 #include <variant>
@@ -197,6 +198,31 @@ void CompareKernel(const Array& a, L lit, Expression::CompareOp op, Truth* out) 
   }
 }
 
+// An integer column against an int64 literal, compared in the column's own type
+// (which SSE2 vectorizes for 8- to 32-bit integers): a literal outside the type's
+// range gives the same answer for every value.
+template <typename T>
+void IntegerCompare(const Array& a, int64_t x, Expression::CompareOp op, Truth* out) {
+  using Op = Expression::CompareOp;
+  using Limits = std::numeric_limits<T>;
+  if constexpr (sizeof(T) < 8 || std::is_signed_v<T>) {
+    const bool above = x > int64_t(Limits::max());
+    if (above || x < int64_t(Limits::min())) {
+      // Every value is below (above) the literal.
+      const bool truth = op == Op::kNe || (above ? (op == Op::kLt || op == Op::kLe)
+                                                 : (op == Op::kGt || op == Op::kGe));
+      std::fill(out, out + a.length(), FromBool(truth));
+      if (a.null_count() > 0) {
+        for (int64_t i = 0; i < a.length(); ++i) {
+          if (a.IsNull(i)) out[i] = kUnknown;
+        }
+      }
+      return;
+    }
+  }
+  CompareKernel<T, T>(a, T(x), op, out);
+}
+
 // The kernel for column `a` and literal `lit` when there is one (integers exactly
 // within int64, floats as doubles); false to use the general path.
 bool FastCompare(const Array& a, const Value& lit, Expression::CompareOp op, Truth* out) {
@@ -204,19 +230,19 @@ bool FastCompare(const Array& a, const Value& lit, Expression::CompareOp op, Tru
     if (*i < INT64_MIN || *i > INT64_MAX) return false;
     const int64_t x = int64_t(*i);
     switch (a.type_id()) {
-      case TypeId::kInt8: CompareKernel<int8_t, int64_t>(a, x, op, out); return true;
-      case TypeId::kInt16: CompareKernel<int16_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kInt8: IntegerCompare<int8_t>(a, x, op, out); return true;
+      case TypeId::kInt16: IntegerCompare<int16_t>(a, x, op, out); return true;
       case TypeId::kInt32:
       case TypeId::kDate32:
-      case TypeId::kTime32: CompareKernel<int32_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kTime32: IntegerCompare<int32_t>(a, x, op, out); return true;
       case TypeId::kInt64:
       case TypeId::kDate64:
       case TypeId::kTime64:
       case TypeId::kTimestamp:
-      case TypeId::kDuration: CompareKernel<int64_t, int64_t>(a, x, op, out); return true;
-      case TypeId::kUInt8: CompareKernel<uint8_t, int64_t>(a, x, op, out); return true;
-      case TypeId::kUInt16: CompareKernel<uint16_t, int64_t>(a, x, op, out); return true;
-      case TypeId::kUInt32: CompareKernel<uint32_t, int64_t>(a, x, op, out); return true;
+      case TypeId::kDuration: IntegerCompare<int64_t>(a, x, op, out); return true;
+      case TypeId::kUInt8: IntegerCompare<uint8_t>(a, x, op, out); return true;
+      case TypeId::kUInt16: IntegerCompare<uint16_t>(a, x, op, out); return true;
+      case TypeId::kUInt32: IntegerCompare<uint32_t>(a, x, op, out); return true;
       default: return false;
     }
   }
@@ -548,10 +574,21 @@ Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch, cons
     return Status::Invalid("a filter mask must be a boolean array of {} rows, not {} of {}",
                            batch.num_rows(), mask.type()->ToString(), mask.length());
   }
-  // Runs of kept rows, appended as ranges.
-  const auto runs = KeptRuns(mask);
+  return Filter(batch, KeptRuns(mask));
+}
+
+Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch,
+                                        const std::vector<std::pair<int64_t, int64_t>>& runs) {
   int64_t kept = 0;
-  for (const auto& run : runs) kept += run.second;
+  int64_t end = 0;
+  for (const auto& [first, length] : runs) {
+    if (first < end || length <= 0 || length > batch.num_rows() - first) {
+      return Status::Invalid("filter run of {} rows at row {} is out of order or outside the "
+                             "batch of {} rows", length, first, batch.num_rows());
+    }
+    end = first + length;
+    kept += length;
+  }
   if (kept == batch.num_rows()) return batch.Slice(0, kept);
   columnar::ArrayVector columns;
   for (const auto& col : batch.columns()) {

@@ -105,4 +105,9 @@ QUIRE_EXPORT std::vector<std::pair<int64_t, int64_t>> KeptRuns(const columnar::A
 QUIRE_EXPORT Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch,
                                                      const columnar::Array& mask);
 
+/// \brief Keep the rows of `batch` in `runs` (first row, length), as KeptRuns()
+/// returns them: ascending, not overlapping, inside the batch.
+QUIRE_EXPORT Result<columnar::RecordBatchPtr> Filter(
+    const columnar::RecordBatch& batch, const std::vector<std::pair<int64_t, int64_t>>& runs);
+
 }  // namespace quire::compute

@@ -384,36 +384,23 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     for (auto& p : pending_) {
       for (auto& f : p->futures) f.wait();
     }
+    for (auto& s : staged_) {
+      if (!s.late) continue;
+      for (auto& f : s.late->futures) f.wait();
+    }
   }
 
   Result<RecordBatchPtr> Next() override {
     while (!current_ || offset_ >= current_->num_rows()) {
       // Let go of the previous row group first: its memory can serve the next.
       current_.reset();
-      // With a pool, keep the next row group decoding while this one is assembled
-      // and consumed (at most two row groups in memory).
-      const size_t depth = pool_ != nullptr ? 2 : 1;
-      while (pending_.size() < depth && next_group_ < groups_.size()) {
-        QUIRE_RETURN_NOT_OK(StartNext());
-      }
-      if (pending_.empty()) return RecordBatchPtr();
-      std::unique_ptr<FileReader::PendingRowGroup> p = std::move(pending_.front());
-      pending_.pop_front();
-      QUIRE_ASSIGN_OR_RETURN(current_, reader_.FinishRows(*p, options_, options_.stats));
-      if (options_.stats) options_.stats->rows_read += current_->num_rows();
-      if (options_.filter && options_.exact_filter) {
-        QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *current_));
-        QUIRE_ASSIGN_OR_RETURN(current_, compute::Filter(*current_, *mask));
-        if (LateMaterialised(*p)) {
-          QUIRE_ASSIGN_OR_RETURN(current_, AddLateColumns(*p, *mask, current_));
-        }
-      }
+      QUIRE_ASSIGN_OR_RETURN(current_, NextRowGroup());
+      if (!current_) return RecordBatchPtr();
       if (!projection_.empty()) {
         QUIRE_ASSIGN_OR_RETURN(current_, current_->SelectColumns(projection_));
       }
       if (options_.stats) options_.stats->rows_returned += current_->num_rows();
       offset_ = 0;
-      if (current_->num_rows() == 0) continue;
     }
     const int64_t n = std::min(options_.batch_rows, current_->num_rows() - offset_);
     auto batch = current_->Slice(offset_, n);
@@ -422,6 +409,55 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   }
 
  private:
+  // A row group decoded and filtered, whose late columns may still be decoding.
+  struct Staged {
+    RecordBatchPtr early;
+    std::unique_ptr<FileReader::PendingRowGroup> late;  // null: nothing to add
+    bool materialised_late = false;  // late fields are expected (possibly none kept)
+  };
+
+  // The next row group, whole: decoded, filtered, its late columns added.
+  //
+  // Two stages run ahead on a pool: leaf decoding of the next row groups (`pending_`)
+  // and, for late materialisation, decoding of the late columns of row groups
+  // already filtered (`staged_`), so that the pool keeps working while this thread
+  // evaluates filters and assembles (at most two row groups in each stage).
+  Result<RecordBatchPtr> NextRowGroup() {
+    const size_t depth = pool_ != nullptr ? 2 : 1;
+    while (staged_.size() < depth) {
+      QUIRE_RETURN_NOT_OK(FillPending(depth));
+      if (pending_.empty()) break;
+      std::unique_ptr<FileReader::PendingRowGroup> p = std::move(pending_.front());
+      pending_.pop_front();
+      Staged staged;
+      QUIRE_ASSIGN_OR_RETURN(staged.early, reader_.FinishRows(*p, options_, options_.stats));
+      if (options_.stats) options_.stats->rows_read += staged.early->num_rows();
+      if (options_.filter && options_.exact_filter) {
+        QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *staged.early));
+        const auto runs = compute::KeptRuns(*mask);
+        QUIRE_ASSIGN_OR_RETURN(staged.early, compute::Filter(*staged.early, runs));
+        if (LateMaterialised(*p)) {
+          staged.materialised_late = true;
+          QUIRE_ASSIGN_OR_RETURN(staged.late, StartLateColumns(*p, runs));
+        }
+      }
+      staged_.push_back(std::move(staged));
+      QUIRE_RETURN_NOT_OK(FillPending(depth));
+    }
+    if (staged_.empty()) return RecordBatchPtr();
+    Staged staged = std::move(staged_.front());
+    staged_.pop_front();
+    if (!staged.materialised_late) return staged.early;
+    return AddLateColumns(staged);
+  }
+
+  Status FillPending(size_t depth) {
+    while (pending_.size() < depth && next_group_ < groups_.size()) {
+      QUIRE_RETURN_NOT_OK(StartNext());
+    }
+    return Status::OK();
+  }
+
   // Late materialisation: when the filter is exact and no page index narrowed the
   // row group, its first pass decodes the filter's columns (and nested fields);
   // the other flat columns are decoded afterwards for the rows that passed only.
@@ -429,16 +465,24 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     return !late_fields_.empty() && !p.rows && p.fields.size() == early_fields_.size();
   }
 
-  // Decode the late fields for the rows `mask` keeps, and merge them with
-  // `early` (the early fields, already filtered) in the order of fields_.
-  Result<RecordBatchPtr> AddLateColumns(const FileReader::PendingRowGroup& p,
-                                        const columnar::Array& mask, RecordBatchPtr early) {
+  // Start decoding the late fields of row group `p` for the rows in `runs`
+  // (first, length); null when no row passed.
+  Result<std::unique_ptr<FileReader::PendingRowGroup>> StartLateColumns(
+      const FileReader::PendingRowGroup& p, const std::vector<std::pair<int64_t, int64_t>>& runs) {
+    if (runs.empty()) return std::unique_ptr<FileReader::PendingRowGroup>();
     RowRanges kept;
-    for (const auto& [first, length] : compute::KeptRuns(mask)) {
-      kept.push_back({first, first + length});
-    }
+    kept.reserve(runs.size());
+    for (const auto& [first, length] : runs) kept.push_back({first, first + length});
+    return reader_.StartRows(p.index, late_fields_, options_, pool_, std::nullopt,
+                             std::move(kept));
+  }
+
+  // Wait for the late fields of `staged` and merge them with its early fields (already
+  // filtered) in the order of fields_.
+  Result<RecordBatchPtr> AddLateColumns(Staged& staged) {
+    const RecordBatchPtr& early = staged.early;
     RecordBatchPtr late;
-    if (kept.empty()) {
+    if (!staged.late) {
       // Nothing passed: the late columns are empty.
       columnar::ArrayVector empty;
       columnar::FieldVector fields;
@@ -451,9 +495,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       QUIRE_ASSIGN_OR_RETURN(late, columnar::RecordBatch::Make(columnar::schema(fields), 0,
                                                                std::move(empty)));
     } else {
-      QUIRE_ASSIGN_OR_RETURN(auto q, reader_.StartRows(p.index, late_fields_, options_, pool_,
-                                                       std::nullopt, std::move(kept)));
-      QUIRE_ASSIGN_OR_RETURN(late, reader_.FinishRows(*q, options_, options_.stats));
+      QUIRE_ASSIGN_OR_RETURN(late, reader_.FinishRows(*staged.late, options_, options_.stats));
     }
     if (late->num_rows() != early->num_rows()) {
       return Status::Internal("late columns hold {} rows, the filtered ones {}",
@@ -515,6 +557,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::vector<int> early_fields_;  // decoded for every row (filter columns, nested)
   std::vector<int> late_fields_;   // decoded for the rows the filter keeps
   std::deque<std::unique_ptr<FileReader::PendingRowGroup>> pending_;
+  std::deque<Staged> staged_;
   RecordBatchPtr current_;
   int64_t offset_ = 0;
   size_t next_group_ = 0;
