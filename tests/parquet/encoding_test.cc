@@ -99,6 +99,48 @@ TEST(RleTest, RoundTripsRandomRunsDecodedInUnevenBatches) {
   }
 }
 
+// DecodeRuns (skips of every length, over RLE and bit-packed runs, into and out
+// of partly consumed groups) against the values decoded in full.
+TEST(RleTest, DecodeRunsPicksExactlyTheRequestedValues) {
+  std::mt19937 rng(8);
+  for (int w : {1, 2, 4, 5, 12, 17, 32}) {
+    std::vector<uint32_t> values;
+    while (values.size() < 20000) {
+      const uint32_t v = uint32_t(rng() & (w == 32 ? ~0u : (1u << w) - 1));
+      const int repeat = rng() % 4 == 0 ? int(rng() % 100) : 1;
+      for (int k = 0; k < repeat; ++k) values.push_back(v);
+    }
+    const std::string encoded = EncodeRleBitPacked(values, w);
+    for (int gap_scale : {1, 9, 30, 500}) {
+      std::vector<std::pair<int64_t, int64_t>> runs;
+      std::vector<uint32_t> expected;
+      int64_t at = int64_t(rng() % 20);
+      while (true) {
+        const int64_t len = 1 + int64_t(rng() % 12);
+        if (at + len > int64_t(values.size())) break;
+        runs.emplace_back(at, at + len);
+        expected.insert(expected.end(), values.begin() + at, values.begin() + at + len);
+        at += len + int64_t(rng() % uint64_t(gap_scale));
+      }
+      auto bytes = Exact(encoded);  // exactly the stream: reads past it are caught
+      ASSERT_OK_AND_ASSIGN(auto d, RleBitPackedDecoder::Make(bytes, w));
+      ASSERT_OK(d.Skip(0));
+      std::vector<uint32_t> out(expected.size());
+      ASSERT_OK(d.DecodeRuns(runs, out.data()));
+      ASSERT_EQ(out, expected) << "width " << w << " gaps " << gap_scale;
+    }
+  }
+  const std::vector<uint32_t> three = {1, 2, 3};
+  const std::string small = EncodeRleBitPacked(three, 2);
+  ASSERT_OK_AND_ASSIGN(auto d, RleBitPackedDecoder::Make(Bytes(small), 2));
+  uint32_t out[16];
+  const std::vector<std::pair<int64_t, int64_t>> backwards = {{2, 3}, {0, 1}};
+  EXPECT_THAT(d.DecodeRuns(backwards, out), IsError(ErrorCode::kInvalidArgument));
+  ASSERT_OK_AND_ASSIGN(auto e, RleBitPackedDecoder::Make(Bytes(small), 2));
+  const std::vector<std::pair<int64_t, int64_t>> beyond = {{7, 20}};
+  EXPECT_THAT(e.DecodeRuns(beyond, out), IsError(ErrorCode::kCorrupt));
+}
+
 TEST(RleTest, SkipAndGatherFollowTheStream) {
   std::vector<uint32_t> values;
   for (uint32_t i = 0; i < 300; ++i) values.push_back(i % 7 == 0 ? 3 : i % 5);

@@ -193,15 +193,27 @@ class ValueDecoder {
     return encoding_ == Encoding::kPlainDictionary || encoding_ == Encoding::kRleDictionary;
   }
 
+  // The raw indices at the value positions `runs` ([begin, end), ascending) of a
+  // dictionary-encoded page, checked against the dictionary; `count` in all.
+  Status DecodeIndicesAt(std::span<const std::pair<int64_t, int64_t>> runs, int64_t count,
+                         uint32_t* out) {
+    QUIRE_RETURN_NOT_OK(rle_->DecodeRuns(runs, out));
+    return CheckIndices(out, count);
+  }
+
   // The raw indices of a dictionary-encoded page, checked against the dictionary.
   Status DecodeIndices(int64_t n, uint32_t* out) {
     QUIRE_RETURN_NOT_OK(rle_->Decode(out, n));
+    return CheckIndices(out, n);
+  }
+
+  Status CheckIndices(const uint32_t* indices, int64_t n) const {
     const int64_t size = dict_.values.size();
-    for (int64_t i = 0; i < n; ++i) {
-      if (int64_t(out[i]) >= size) {
-        return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
-                               out[i], size);
-      }
+    uint32_t max_index = 0;
+    for (int64_t i = 0; i < n; ++i) max_index = std::max(max_index, indices[i]);
+    if (n > 0 && int64_t(max_index) >= size) {
+      return Status::Corrupt("dictionary index {} is outside a dictionary of {} values",
+                             max_index, size);
     }
     return Status::OK();
   }
@@ -883,14 +895,11 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
   const bool gather_binary = decoder.dictionary_encoded() && phys == Type::kByteArray &&
                              (t == TypeId::kString || t == TypeId::kBinary);
   if (gather_fixed || gather_decimal || gather_binary) {
-    auto all = std::make_unique_for_overwrite<uint32_t[]>(size_t(present));
-    QUIRE_RETURN_NOT_OK(decoder.DecodeIndices(present, all.get()));
-    std::vector<uint32_t> chosen;
-    chosen.reserve(size_t(count));
-    for (const auto& [vb, ve] : value_runs) {
-      chosen.insert(chosen.end(), all.get() + vb, all.get() + ve);
-    }
-    const int64_t k = int64_t(chosen.size());
+    // Only the chosen indices are unpacked.
+    int64_t k = 0;
+    for (const auto& [vb, ve] : value_runs) k += ve - vb;
+    std::vector<uint32_t> chosen(static_cast<size_t>(k));
+    QUIRE_RETURN_NOT_OK(decoder.DecodeIndicesAt(value_runs, k, chosen.data()));
     if (gather_binary) {
       auto* bb = static_cast<columnar::BinaryBuilder*>(b);
       const int64_t data_start = bb->value_data_length();

@@ -107,17 +107,48 @@ Status RleBitPackedDecoder::Decode(uint32_t* out, int64_t n) {
 }
 
 Status RleBitPackedDecoder::Skip(int64_t n) {
-  uint32_t sink[256];
+  uint32_t sink[8];
   while (n > 0) {
-    if (rle_ && run_left_ > 0 && group_pos_ >= group_len_) {
+    if (group_pos_ < group_len_) {
+      const int64_t m = std::min<int64_t>(n, group_len_ - group_pos_);
+      group_pos_ += int(m);
+      n -= m;
+      continue;
+    }
+    if (run_left_ == 0) QUIRE_RETURN_NOT_OK(NextRun());
+    if (rle_) {
       const int64_t m = std::min(n, run_left_);
       run_left_ -= m;
       n -= m;
       continue;
     }
-    const int64_t m = std::min<int64_t>(n, 256);
-    QUIRE_RETURN_NOT_OK(Decode(sink, m));
-    n -= m;
+    // Whole groups of a bit-packed run are stepped over without unpacking.
+    const int64_t groups = std::min(n, run_left_) / 8;
+    if (groups > 0) {
+      const int64_t used = std::min<int64_t>(packed_bytes_, groups * bit_width_);
+      packed_ += used;
+      packed_bytes_ -= used;
+      run_left_ -= groups * 8;
+      n -= groups * 8;
+      continue;
+    }
+    QUIRE_RETURN_NOT_OK(Decode(sink, std::min<int64_t>(n, 8)));
+    n -= std::min<int64_t>(n, 8);
+  }
+  return Status::OK();
+}
+
+Status RleBitPackedDecoder::DecodeRuns(std::span<const std::pair<int64_t, int64_t>> runs,
+                                       uint32_t* out) {
+  int64_t at = 0;
+  for (const auto& [begin, end] : runs) {
+    if (begin < at || end < begin) {
+      return Status::Invalid("runs to decode must be ascending and not overlap");
+    }
+    QUIRE_RETURN_NOT_OK(Skip(begin - at));
+    QUIRE_RETURN_NOT_OK(Decode(out, end - begin));
+    out += end - begin;
+    at = end;
   }
   return Status::OK();
 }

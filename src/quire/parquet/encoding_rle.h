@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "quire/util/macros.h"
@@ -36,8 +37,13 @@ class QUIRE_EXPORT RleBitPackedDecoder {
   template <typename T>
   Status DecodeGather(const T* dictionary, int64_t dictionary_size, T* out, int64_t n);
 
-  /// \brief Skip `n` values.
+  /// \brief Skip `n` values (whole bit-packed groups are not unpacked).
   Status Skip(int64_t n);
+
+  /// \brief Decode only the values in `runs`, [begin, end) positions counted from
+  /// the decoder's current position, ascending and not overlapping, into `out`;
+  /// the decoder ends after the last run.
+  Status DecodeRuns(std::span<const std::pair<int64_t, int64_t>> runs, uint32_t* out);
 
   int bit_width() const { return bit_width_; }
 
