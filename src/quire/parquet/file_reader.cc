@@ -169,8 +169,9 @@ Result<std::unique_ptr<FileReader::PendingRowGroup>> FileReader::StartRows(
   p->select = std::move(select);
   for (int f : fields) LeavesUnder(schema_, schema_.root().children[size_t(f)], &p->leaves);
   p->skipped.resize(p->leaves.size());
-  // Decode the leaf chunks, concurrently when a pool is given: each reads its own
-  // byte range and owns its codec, so they share nothing but the file and the pool.
+  // Decode the leaf chunks on the pool when one is given, even a single one, so
+  // that a caller pipelining row groups goes on working meanwhile: each reads its
+  // own byte range and owns its codec, so they share nothing but the file and pool.
   // The tasks point into *p, which stays put (heap) until FinishRows collects them.
   PendingRowGroup* pending = p.get();
   const RowRanges* wanted = pending->rows ? &*pending->rows : nullptr;
@@ -179,7 +180,7 @@ Result<std::unique_ptr<FileReader::PendingRowGroup>> FileReader::StartRows(
     return DecodeLeaf(pending->index, pending->leaves[i], options, wanted, &pending->skipped[i],
                       chosen);
   };
-  if (pool != nullptr && p->leaves.size() > 1) {
+  if (pool != nullptr) {
     for (size_t i = 0; i < p->leaves.size(); ++i) {
       p->futures.push_back(pool->Submit([decode, i] { return decode(i); }));
     }
