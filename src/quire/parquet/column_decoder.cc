@@ -316,12 +316,22 @@ class ValueDecoder {
     QUIRE_RETURN_NOT_OK(b->Reserve(n));
     const int64_t data_start = b->value_data_length();
     if (encoding_ == Encoding::kPlain) {
-      // The values take at most the page's bytes.
-      const int64_t bound = int64_t(data_.size()) - pos_;
-      QUIRE_RETURN_NOT_OK(b->CheckDataSize(bound));
-      QUIRE_RETURN_NOT_OK(b->ReserveData(bound));
+      // A first pass over the length prefixes sizes the data exactly (a batch may
+      // take a small part of a large page); the second checks nothing again.
       const uint8_t* p = data_.data();
       const int64_t size = int64_t(data_.size());
+      int64_t total = 0;
+      for (int64_t i = 0, at = pos_; i < n; ++i) {
+        if (size - at < 4) break;
+        uint32_t len;
+        std::memcpy(&len, p + at, 4);
+        at += 4;
+        if (int64_t(len) > size - at) break;
+        at += len;
+        total += len;
+      }
+      QUIRE_RETURN_NOT_OK(b->CheckDataSize(total));
+      QUIRE_RETURN_NOT_OK(b->ReserveData(total));
       for (int64_t i = 0; i < n; ++i) {
         if (size - pos_ < 4) {
           return Status::Corrupt("PLAIN BYTE_ARRAY value {} runs past the page", i);
@@ -1135,6 +1145,188 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
     out.values = columnar::Array::Make(type, index_array->length(), index_array->buffers(), {},
                                        std::move(dictionary), 0);
     return out;
+  }
+  QUIRE_ASSIGN_OR_RETURN(out.values, builder->Finish());
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// ColumnChunkStream
+
+struct ColumnChunkStream::State {
+  std::unique_ptr<PageReader> pages;
+  const ColumnDescriptor& c;
+  columnar::TypePtr type;
+  columnar::MemoryPool* pool;
+  int64_t max_entries;
+  int64_t entries_read = 0;  // entries of the pages opened so far
+  Dictionary dict;
+  Physical physical;
+  std::vector<uint32_t> index_scratch;
+  bool finished = false;  // no page left
+  bool first_entry = true;
+  // The open data page: its levels decoded whole (bounded by the page), values
+  // decoded as batches take them.
+  std::optional<Page> page;
+  std::optional<ValueDecoder> decoder;
+  std::vector<int16_t> def;  // empty: every entry at the maximum
+  std::vector<int16_t> rep;
+  int64_t page_entries = 0;
+  int64_t cursor = 0;  // entries of the page consumed
+
+  State(std::unique_ptr<PageReader> p, const ColumnDescriptor& column, columnar::TypePtr t,
+        columnar::MemoryPool* m, int64_t limit)
+      : pages(std::move(p)), c(column), type(std::move(t)), pool(m), max_entries(limit) {
+    physical.width = PhysicalWidth(c);
+    dict.values.width = physical.width;
+    finished = pages == nullptr;  // an empty chunk
+  }
+
+  std::string where() const { return fmt::format("column '{}'", c.dotted_path()); }
+
+  // Open the next data page (reading a dictionary page on the way); false at the end.
+  Result<bool> OpenPage() {
+    decoder.reset();
+    page.reset();
+    while (true) {
+      QUIRE_ASSIGN_OR_RETURN(auto next, pages->Next());
+      if (!next) {
+        finished = true;
+        return false;
+      }
+      if (next->type == PageType::kDictionaryPage) {
+        if (dict.present) return Status::Corrupt("{}: a second dictionary page", where());
+        if (next->encoding != Encoding::kPlain && next->encoding != Encoding::kPlainDictionary) {
+          return Status::Unsupported("{}: dictionary page in encoding {}", where(),
+                                     ToString(next->encoding));
+        }
+        int64_t pos = 0, bit_pos = 0;
+        QUIRE_RETURN_NOT_OK(DecodePlain(next->values, &pos, &bit_pos, c, next->num_values,
+                                        &dict.values)
+                                .WithContext(where() + " dictionary page"));
+        dict.storage = next->storage;
+        dict.present = true;
+        if (c.physical_type == Type::kByteArray) {
+          dict.utf8 = std::all_of(dict.values.binary.begin(), dict.values.binary.end(),
+                                  [](std::string_view v) { return util::IsValidUtf8(v); });
+        }
+        continue;
+      }
+      const int64_t n = next->num_values;
+      if (n > max_entries - entries_read) {
+        return Status::ResourceExhausted("{}: more than {} level entries in one column chunk",
+                                         where(), max_entries);
+      }
+      entries_read += n;
+      page = std::move(*next);
+      page_entries = n;
+      cursor = 0;
+      rep.clear();
+      def.clear();
+      if (c.max_rep_level > 0) {
+        rep.resize(size_t(n));
+        QUIRE_RETURN_NOT_OK(DecodeLevels(page->rep_levels, page->level_encoding,
+                                         c.max_rep_level, n, rep.data(), "repetition")
+                                .WithContext(where()));
+      }
+      if (c.max_def_level > 0 &&
+          !AllLevelsAt(page->def_levels, page->level_encoding, c.max_def_level, n)) {
+        def.resize(size_t(n));
+        QUIRE_RETURN_NOT_OK(DecodeLevels(page->def_levels, page->level_encoding,
+                                         c.max_def_level, n, def.data(), "definition")
+                                .WithContext(where()));
+      }
+      auto d = ValueDecoder::Make(*page, c, dict, &index_scratch);
+      if (!d.ok()) return d.status().WithContext(where());
+      decoder.emplace(std::move(*d));
+      if (n > 0) return true;
+    }
+  }
+};
+
+ColumnChunkStream::ColumnChunkStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ColumnChunkStream::~ColumnChunkStream() = default;
+
+Result<std::unique_ptr<ColumnChunkStream>> ColumnChunkStream::Make(
+    std::unique_ptr<PageReader> pages, const ColumnDescriptor& column, columnar::TypePtr type,
+    columnar::MemoryPool* pool, int64_t max_entries) {
+  if (type->id() == columnar::TypeId::kDictionary) {
+    return Status::Invalid("column '{}': dictionary output is decoded whole, not streamed",
+                           column.dotted_path());
+  }
+  return std::unique_ptr<ColumnChunkStream>(new ColumnChunkStream(
+      std::make_unique<State>(std::move(pages), column, std::move(type), pool, max_entries)));
+}
+
+Result<ColumnChunkData> ColumnChunkStream::Next(int64_t max_records, int64_t* records) {
+  State& s = *state_;
+  const ColumnDescriptor& c = s.c;
+  *records = 0;
+  ColumnChunkData out;
+  QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(s.type, s.pool));
+  if (c.max_rep_level == 0) QUIRE_RETURN_NOT_OK(builder->Reserve(max_records));
+  max_records = std::max<int64_t>(max_records, 1);
+  while (!s.finished) {
+    if (!s.page || s.cursor == s.page_entries) {
+      QUIRE_ASSIGN_OR_RETURN(bool opened, s.OpenPage());
+      if (!opened) break;
+    }
+    // The entries of this page the batch takes: up to the start of the record
+    // after the last one wanted.
+    const int64_t begin = s.cursor;
+    int64_t end = begin;
+    bool full = false;
+    if (c.max_rep_level == 0) {
+      end = begin + std::min(s.page_entries - begin, max_records - *records);
+      *records += end - begin;
+      full = *records == max_records;
+    } else {
+      if (s.first_entry && s.rep[size_t(begin)] != 0) {
+        return Status::Corrupt("column '{}': the first repetition level is {}, not 0 (a "
+                               "column chunk starts a new record)",
+                               c.dotted_path(), s.rep[size_t(begin)]);
+      }
+      for (; end < s.page_entries; ++end) {
+        if (s.rep[size_t(end)] == 0) {
+          if (*records == max_records) {
+            full = true;
+            break;
+          }
+          ++*records;
+        }
+      }
+    }
+    s.first_entry = false;
+    const int64_t n = end - begin;
+    if (n == 0) break;
+    const size_t base = size_t(out.num_entries);
+    if (c.max_rep_level > 0) {
+      out.rep_levels.insert(out.rep_levels.end(), s.rep.begin() + begin, s.rep.begin() + end);
+    }
+    int64_t present = n;
+    if (!s.def.empty()) {
+      present = std::count(s.def.begin() + begin, s.def.begin() + end, c.max_def_level);
+    }
+    // Levels are kept once some entry is below the maximum, or the column repeats.
+    if (c.max_def_level > 0 &&
+        (present != n || !out.def_levels.empty() || c.max_rep_level > 0)) {
+      if (out.def_levels.empty()) out.def_levels.assign(base, c.max_def_level);
+      if (s.def.empty()) {
+        out.def_levels.insert(out.def_levels.end(), size_t(n), c.max_def_level);
+      } else {
+        out.def_levels.insert(out.def_levels.end(), s.def.begin() + begin, s.def.begin() + end);
+      }
+    }
+    out.num_entries += n;
+    s.cursor = end;
+    s.physical.Clear();
+    auto direct = DecodeDirect(*s.decoder, present, c, s.dict, &s.physical, builder.get());
+    if (!direct.ok()) return direct.status().WithContext(s.where());
+    if (!*direct) {
+      QUIRE_RETURN_NOT_OK(s.decoder->Decode(present, &s.physical).WithContext(s.where()));
+      QUIRE_RETURN_NOT_OK(AppendPhysical(s.physical, c, builder.get()).WithContext(s.where()));
+    }
+    if (full) break;
   }
   QUIRE_ASSIGN_OR_RETURN(out.values, builder->Finish());
   return out;

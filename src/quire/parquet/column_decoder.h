@@ -4,6 +4,7 @@
 /// \brief Decoding one column chunk into its levels and its non-null values.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "quire/columnar/array.h"
@@ -50,5 +51,33 @@ QUIRE_EXPORT Result<ColumnChunkData> DecodeColumnChunk(
     PageReader& pages, const ColumnDescriptor& column, const columnar::TypePtr& type,
     columnar::MemoryPool* pool, int64_t max_entries = int64_t(1) << 31,
     const RowRanges* select = nullptr);
+
+/// \brief Decodes a column chunk a batch of records at a time, so that memory is
+/// bounded by the page being decoded and the batch, not by the chunk.
+///
+/// Each Next() returns the level entries and values of the next records; records
+/// split across pages (allowed in data pages v1) are followed into the next page.
+/// Dictionary output types (kDictionary) are not streamed: use DecodeColumnChunk.
+class QUIRE_EXPORT ColumnChunkStream {
+ public:
+  /// \brief Stream the pages of `pages` (null: an empty chunk) as values of `type`
+  /// (not a dictionary type).
+  static Result<std::unique_ptr<ColumnChunkStream>> Make(std::unique_ptr<PageReader> pages,
+                                                         const ColumnDescriptor& column,
+                                                         columnar::TypePtr type,
+                                                         columnar::MemoryPool* pool,
+                                                         int64_t max_entries = int64_t(1) << 31);
+  ~ColumnChunkStream();
+
+  /// \brief Decode the next `max_records` records (at least 1), fewer at the end of
+  /// the chunk; an empty result (0 entries) once the chunk is exhausted.
+  /// \param[out] records set to the records decoded.
+  Result<ColumnChunkData> Next(int64_t max_records, int64_t* records);
+
+ private:
+  struct State;
+  explicit ColumnChunkStream(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace quire::parquet

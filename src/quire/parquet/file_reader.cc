@@ -209,14 +209,21 @@ Result<RecordBatchPtr> FileReader::FinishRows(PendingRowGroup& p, const ReadOpti
     QUIRE_RETURN_NOT_OK(p.decoded[i].status());
     leaves[size_t(p.leaves[i])] = &*p.decoded[i];
   }
+  return AssembleRows(p.index, p.fields, leaves, num_rows, options);
+}
+
+Result<RecordBatchPtr> FileReader::AssembleRows(int index, const std::vector<int>& fields,
+                                                const std::vector<const ColumnChunkData*>& leaves,
+                                                int64_t num_rows,
+                                                const ReadOptions& options) const {
   columnar::FieldVector out_fields;
   columnar::ArrayVector out_columns;
-  for (int f : p.fields) {
+  for (int f : fields) {
     const columnar::FieldPtr& field = arrow_schema_->field(f);
     auto array = AssembleField(schema_, schema_.root().children[size_t(f)], field->type(),
                                leaves, num_rows, options.pool);
     if (!array.ok()) {
-      return array.status().WithContext(fmt::format("{}: row group {}", file_->path(), p.index));
+      return array.status().WithContext(fmt::format("{}: row group {}", file_->path(), index));
     }
     out_fields.push_back(field);
     out_columns.push_back(std::move(*array));
@@ -236,9 +243,17 @@ Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& f
   return FinishRows(*pending, options, stats);
 }
 
-Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options,
-                                               const RowRanges* rows, ReadStats* stats,
-                                               const RowRanges* select) const {
+// The pages of one column chunk, ready to decode.
+struct FileReader::LeafPages {
+  std::unique_ptr<PageReader> pages;  // null for an empty chunk
+  columnar::TypePtr type;             // the leaf's Arrow type
+  RowRanges covered;                  // rows of the pages read (all without `rows`)
+  std::string where;
+};
+
+Result<FileReader::LeafPages> FileReader::OpenLeaf(int index, int c, const ReadOptions& options,
+                                                   const RowRanges* rows,
+                                                   ReadStats* stats) const {
   const std::string& path = file_->path();
   const RowGroup& rg = metadata_->row_groups[size_t(index)];
   const ColumnDescriptor& cd = schema_.column(c);
@@ -260,11 +275,9 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
     leaf_options.read_dictionary = false;  // Variant leaves are rebuilt, not returned
   }
   QUIRE_ASSIGN_OR_RETURN(auto leaf_type, LeafArrowType(*cd.element, leaf_options));
-  if (rg.num_rows == 0 || m.num_values == 0) {
-    // Nothing to decode; writers leave the offsets of empty chunks at 0.
-    QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf_type, 0, options.pool));
-    return ColumnChunkData{.values = std::move(empty)};
-  }
+  LeafPages leaf{.type = leaf_type, .covered = {{0, rg.num_rows}}, .where = where};
+  // Nothing to decode; writers leave the offsets of empty chunks at 0.
+  if (rg.num_rows == 0 || m.num_values == 0) return leaf;
   int64_t start = m.data_page_offset;
   if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
       *m.dictionary_page_offset < start) {
@@ -335,18 +348,52 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
   }
   auto pages = PageReader::Make(std::move(bytes), cd, m, po);
   if (!pages.ok()) return pages.status().WithContext(where);
-  auto data = DecodeColumnChunk(**pages, cd, leaf_type, options.pool, options.max_chunk_entries,
-                                rows == nullptr ? select : nullptr);
-  if (!data.ok()) return data.status().WithContext(fmt::format("{}: row group {}", path, index));
+  leaf.pages = std::move(*pages);
+  leaf.covered = std::move(covered);
+  return leaf;
+}
+
+Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptions& options,
+                                               const RowRanges* rows, ReadStats* stats,
+                                               const RowRanges* select) const {
+  QUIRE_ASSIGN_OR_RETURN(LeafPages leaf, OpenLeaf(index, c, options, rows, stats));
+  const ColumnDescriptor& cd = schema_.column(c);
+  if (!leaf.pages) {
+    QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf.type, 0, options.pool));
+    return ColumnChunkData{.values = std::move(empty)};
+  }
+  auto data = DecodeColumnChunk(*leaf.pages, cd, leaf.type, options.pool,
+                                options.max_chunk_entries, rows == nullptr ? select : nullptr);
+  if (!data.ok()) {
+    return data.status().WithContext(fmt::format("{}: row group {}", file_->path(), index));
+  }
   if (rows == nullptr) return data;
-  auto kept = KeepRows(*data, covered, *rows, cd.max_def_level, options.pool);
-  if (!kept.ok()) return kept.status().WithContext(where);
+  auto kept = KeepRows(*data, leaf.covered, *rows, cd.max_def_level, options.pool);
+  if (!kept.ok()) return kept.status().WithContext(leaf.where);
   return kept;
+}
+
+Result<std::unique_ptr<ColumnChunkStream>> FileReader::StreamLeaf(int index, int c,
+                                                                  const ReadOptions& options) const {
+  if (index < 0 || index >= num_row_groups() || c < 0 || c >= schema_.num_columns()) {
+    return Status::Invalid("{}: no leaf {} in row group {}", file_->path(), c, index);
+  }
+  QUIRE_ASSIGN_OR_RETURN(LeafPages leaf, OpenLeaf(index, c, options, nullptr, nullptr));
+  return ColumnChunkStream::Make(std::move(leaf.pages), schema_.column(c), leaf.type,
+                                 options.pool, options.max_chunk_entries);
 }
 
 namespace {
 
 void FilterColumns(const compute::Expression& e, std::vector<std::string>* out);
+
+bool HasDictionary(const columnar::DataType& t) {
+  if (t.id() == columnar::TypeId::kDictionary) return true;
+  for (int i = 0; i < t.num_fields(); ++i) {
+    if (HasDictionary(*t.field(i)->type())) return true;
+  }
+  return false;
+}
 
 class RowGroupBatchReader final : public columnar::RecordBatchReader {
  public:
@@ -376,6 +423,12 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       }
       if (early_fields_.empty()) late_fields_.clear();
     }
+    // Row groups are decoded a batch at a time unless late materialisation needs
+    // them whole or a field is read as a dictionary (decoded per chunk).
+    streaming_ = options_.stream_row_groups && late_fields_.empty();
+    for (int f : fields_) {
+      if (HasDictionary(*reader_.schema()->field(f)->type())) streaming_ = false;
+    }
   }
 
   columnar::SchemaPtr schema() const override { return schema_; }
@@ -389,13 +442,16 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       if (!s.late) continue;
       for (auto& f : s.late->futures) f.wait();
     }
+    if (streamed_) {
+      for (auto& f : streamed_->futures) f.wait();
+    }
   }
 
   Result<RecordBatchPtr> Next() override {
     while (!current_ || offset_ >= current_->num_rows()) {
       // Let go of the previous row group first: its memory can serve the next.
       current_.reset();
-      QUIRE_ASSIGN_OR_RETURN(current_, NextRowGroup());
+      QUIRE_ASSIGN_OR_RETURN(current_, streaming_ ? NextStreamedBatch() : NextRowGroup());
       if (!current_) return RecordBatchPtr();
       if (!projection_.empty()) {
         QUIRE_ASSIGN_OR_RETURN(current_, current_->SelectColumns(projection_));
@@ -450,6 +506,141 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     staged_.pop_front();
     if (!staged.materialised_late) return staged.early;
     return AddLateColumns(staged);
+  }
+
+  // --- decoding a batch at a time ---------------------------------------------
+
+  // One leaf's part of a batch.
+  struct LeafBatch {
+    ColumnChunkData data;
+    int64_t records = 0;
+  };
+
+  // A row group being read a batch at a time: one stream per leaf, and the leaves'
+  // next batch decoding (on the pool) while the current one is consumed.
+  struct StreamedGroup {
+    int index = -1;
+    int64_t rows_left = 0;
+    std::vector<int> leaves;
+    std::vector<std::unique_ptr<ColumnChunkStream>> streams;
+    std::vector<std::future<Result<LeafBatch>>> futures;
+    std::vector<Result<LeafBatch>> decoded;
+  };
+
+  // Start decoding the next batch of every leaf of streamed_.
+  void StartStreamedBatch() {
+    StreamedGroup* g = streamed_.get();
+    const int64_t n = std::min(options_.batch_rows, g->rows_left);
+    auto decode = [this, g, n](size_t i) -> Result<LeafBatch> {
+      if (!g->streams[i]) {
+        QUIRE_ASSIGN_OR_RETURN(g->streams[i], reader_.StreamLeaf(g->index, g->leaves[i], options_));
+      }
+      LeafBatch b;
+      QUIRE_ASSIGN_OR_RETURN(b.data, g->streams[i]->Next(n, &b.records));
+      return b;
+    };
+    g->decoded.clear();
+    for (size_t i = 0; i < g->leaves.size(); ++i) {
+      if (pool_ != nullptr) {
+        g->futures.push_back(pool_->Submit([decode, i] { return decode(i); }));
+      } else {
+        g->decoded.push_back(decode(i));
+      }
+    }
+  }
+
+  // The next batch of rows, decoded leaf by leaf a batch at a time and filtered;
+  // null at the end.
+  Result<RecordBatchPtr> NextStreamedBatch() {
+    const std::string& path = reader_.file().path();
+    while (true) {
+      if (!streamed_) {
+        if (next_group_ >= groups_.size()) return RecordBatchPtr();
+        const int group = groups_[next_group_++];
+        const RowGroup& rg = reader_.metadata().row_groups[size_t(group)];
+        if (options_.filter) {
+          QUIRE_ASSIGN_OR_RETURN(auto rows, reader_.PageIndexRows(group, *options_.filter));
+          if (rows) {
+            // The page index narrowed the rows: read just their pages, whole.
+            if (options_.stats) options_.stats->rows_pruned += rg.num_rows - CountRows(*rows);
+            if (rows->empty()) {
+              if (options_.stats) ++options_.stats->row_groups_pruned;
+              continue;
+            }
+            QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
+                                                             std::move(rows), {}));
+            QUIRE_ASSIGN_OR_RETURN(auto batch, reader_.FinishRows(*p, options_, options_.stats));
+            return Filtered(std::move(batch));
+          }
+        }
+        if (rg.num_rows == 0) continue;
+        streamed_ = std::make_unique<StreamedGroup>();
+        streamed_->index = group;
+        streamed_->rows_left = rg.num_rows;
+        for (int f : fields_) {
+          LeavesUnder(reader_.schema_descriptor(),
+                      reader_.schema_descriptor().root().children[size_t(f)], &streamed_->leaves);
+        }
+        streamed_->streams.resize(streamed_->leaves.size());
+        StartStreamedBatch();
+      }
+      StreamedGroup& g = *streamed_;
+      for (auto& f : g.futures) g.decoded.push_back(f.get());
+      g.futures.clear();
+      std::vector<LeafBatch> batch_leaves;
+      for (auto& d : g.decoded) {
+        QUIRE_RETURN_NOT_OK(d.status());
+        batch_leaves.push_back(std::move(*d));
+      }
+      g.decoded.clear();
+      const SchemaDescriptor& schema = reader_.schema_descriptor();
+      // Every leaf yields the batch's rows, unless a chunk ends before its row group.
+      const int64_t rows = std::min(options_.batch_rows, g.rows_left);
+      for (size_t i = 0; i < batch_leaves.size(); ++i) {
+        if (batch_leaves[i].records != rows) {
+          const int64_t num_rows = reader_.metadata().row_groups[size_t(g.index)].num_rows;
+          return Status::Corrupt("{}: row group {}: column '{}' holds {} rows, not the row "
+                                 "group's {}",
+                                 path, g.index, schema.column(g.leaves[i]).dotted_path(),
+                                 num_rows - g.rows_left + batch_leaves[i].records, num_rows);
+        }
+      }
+      g.rows_left -= rows;
+      const int index = g.index;
+      const std::vector<int> leaf_ids = g.leaves;
+      if (g.rows_left > 0) {
+        StartStreamedBatch();  // decodes while this batch is assembled and consumed
+      } else {
+        // Every leaf must end with the row group.
+        for (size_t i = 0; i < g.streams.size(); ++i) {
+          int64_t more = 0;
+          QUIRE_ASSIGN_OR_RETURN(auto extra, g.streams[i]->Next(1, &more));
+          if (more > 0) {
+            return Status::Corrupt("{}: row group {}: column '{}' holds more rows than the "
+                                   "row group's {}",
+                                   path, g.index, schema.column(g.leaves[i]).dotted_path(),
+                                   reader_.metadata().row_groups[size_t(g.index)].num_rows);
+          }
+        }
+        streamed_.reset();
+      }
+      std::vector<const ColumnChunkData*> leaves(size_t(schema.num_columns()), nullptr);
+      for (size_t i = 0; i < batch_leaves.size(); ++i) {
+        leaves[size_t(leaf_ids[i])] = &batch_leaves[i].data;
+      }
+      QUIRE_ASSIGN_OR_RETURN(auto batch, reader_.AssembleRows(index, fields_, leaves, rows, options_));
+      if (options_.stats) options_.stats->rows_read += rows;
+      QUIRE_ASSIGN_OR_RETURN(batch, Filtered(std::move(batch)));
+      if (batch->num_rows() == 0) continue;
+      return batch;
+    }
+  }
+
+  // `batch` with the exact filter applied, when there is one.
+  Result<RecordBatchPtr> Filtered(RecordBatchPtr batch) {
+    if (!options_.filter || !options_.exact_filter) return batch;
+    QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options_.filter, *batch));
+    return compute::Filter(*batch, *mask);
   }
 
   Status FillPending(size_t depth) {
@@ -559,6 +750,8 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::vector<int> late_fields_;   // decoded for the rows the filter keeps
   std::deque<std::unique_ptr<FileReader::PendingRowGroup>> pending_;
   std::deque<Staged> staged_;
+  bool streaming_ = false;  // row groups decoded a batch at a time
+  std::unique_ptr<StreamedGroup> streamed_;
   RecordBatchPtr current_;
   int64_t offset_ = 0;
   size_t next_group_ = 0;
@@ -761,7 +954,9 @@ Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
 }
 
 Result<columnar::TablePtr> FileReader::ReadTable(const ReadOptions& options) const {
-  QUIRE_ASSIGN_OR_RETURN(auto reader, Read(options));
+  ReadOptions whole = options;
+  whole.stream_row_groups = false;
+  QUIRE_ASSIGN_OR_RETURN(auto reader, Read(whole));
   return columnar::Table::FromReader(*reader);
 }
 

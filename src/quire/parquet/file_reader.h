@@ -51,6 +51,12 @@ struct ReadOptions {
   std::vector<int> row_groups;
   /// Rows per batch of Read(); row groups are cut into batches of at most this many.
   int64_t batch_rows = 64 * 1024;
+  /// Decode row groups a batch at a time, so that memory is bounded by the batches
+  /// and the pages being decoded rather than by whole row groups. Read() falls back
+  /// to whole row groups for late materialisation and for dictionary output;
+  /// ReadTable() always decodes whole row groups (it keeps everything anyway, and
+  /// whole row groups decode fastest).
+  bool stream_row_groups = true;
   /// Keep only rows where this predicate holds: row groups whose statistics or bloom
   /// filters rule it out are skipped, and (with exact_filter) the remaining rows are
   /// filtered. Columns it names are read even when `columns` leaves them out.
@@ -143,6 +149,17 @@ class QUIRE_EXPORT FileReader {
                                                      util::ThreadPool* pool,
                                                      std::optional<RowRanges> rows,
                                                      std::optional<RowRanges> select) const;
+  /// \brief Open leaf column `column` of row group `index` for decoding a batch of
+  /// records at a time (its chunk is read at once; pages decompress as batches
+  /// reach them).
+  Result<std::unique_ptr<ColumnChunkStream>> StreamLeaf(int index, int column,
+                                                        const ReadOptions& options) const;
+  /// \brief Assemble top-level `fields` of `num_rows` rows of row group `index` from
+  /// decoded leaves (`leaves[c]` for every leaf column c under them).
+  Result<columnar::RecordBatchPtr> AssembleRows(int index, const std::vector<int>& fields,
+                                                const std::vector<const ColumnChunkData*>& leaves,
+                                                int64_t num_rows,
+                                                const ReadOptions& options) const;
   /// \brief Wait for a started row group and assemble its batch.
   Result<columnar::RecordBatchPtr> FinishRows(PendingRowGroup& pending, const ReadOptions& options,
                                               ReadStats* stats) const;
@@ -156,6 +173,9 @@ class QUIRE_EXPORT FileReader {
   /// filters of the columns its equalities and IN lists name.
   Result<bool> RowGroupMayMatchBloom(int index, const compute::Expression& filter,
                                      const ReadOptions& options, int64_t* bytes_read) const;
+  struct LeafPages;
+  Result<LeafPages> OpenLeaf(int row_group, int column, const ReadOptions& options,
+                             const RowRanges* rows, ReadStats* stats) const;
   Result<ColumnChunkData> DecodeLeaf(int row_group, int column, const ReadOptions& options,
                                      const RowRanges* rows, ReadStats* stats,
                                      const RowRanges* select = nullptr) const;

@@ -27,6 +27,20 @@ Status FuzzParquetFile(std::span<const uint8_t> data) {
                               valid.ToString());
     }
   }
+  // The same file a few rows at a time (row groups streamed batch by batch).
+  options.batch_rows = 7;
+  options.num_threads = 1;
+  options.stream_row_groups = true;
+  QUIRE_ASSIGN_OR_RETURN(auto stream, reader->Read(options));
+  for (int k = 0; k < 4096; ++k) {
+    QUIRE_ASSIGN_OR_RETURN(auto batch, stream->Next());
+    if (!batch) break;
+    Status valid = batch->ValidateFull();
+    if (!valid.ok()) {
+      return Status::Internal("the streaming reader produced invalid data: {}",
+                              valid.ToString());
+    }
+  }
   return Status::OK();
 }
 
