@@ -13,6 +13,7 @@
 ///   1995-03-31, materialised.
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -80,11 +81,34 @@ struct Aggregates {
                                                                  : "";
         const quire::columnar::OffsetBinaryView<int32_t> view(a);
         if (needle.empty()) {
-          for (int64_t i = 0; i < n; ++i) {
-            matches += view.Value(i).find("ly") != std::string_view::npos;
+          // contains(l_comment, 'ly'): one search over the batch's character data,
+          // each hit counted for the string holding it (once per string).
+          const int32_t* offsets = a.buffer(1)->data_as<int32_t>() + a.offset();
+          const char* chars = reinterpret_cast<const char*>(a.buffer(2)->data());
+          const std::string_view all(chars + offsets[0], size_t(offsets[n] - offsets[0]));
+          int64_t i = 0;
+          for (size_t hit = all.find("ly"); hit != std::string_view::npos;) {
+            const int64_t at = offsets[0] + int64_t(hit);
+            while (offsets[i + 1] <= at) ++i;
+            if (at + 2 <= offsets[i + 1]) {
+              ++matches;  // this string: go on after it
+              hit = all.find("ly", size_t(offsets[i + 1] - offsets[0]));
+              ++i;
+              if (i >= n) break;
+            } else {
+              hit = all.find("ly", hit + 1);  // "l" ends one string, "y" starts the next
+            }
           }
         } else {
-          for (int64_t i = 0; i < n; ++i) matches += view.Value(i) == needle;
+          // Lengths and first bytes first: most values differ there.
+          const int32_t* offsets = a.buffer(1)->data_as<int32_t>() + a.offset();
+          const char* chars = reinterpret_cast<const char*>(a.buffer(2)->data());
+          const int32_t len = int32_t(needle.size());
+          for (int64_t i = 0; i < n; ++i) {
+            const int32_t begin = offsets[i];
+            matches += offsets[i + 1] - begin == len && chars[begin] == needle[0] &&
+                       std::memcmp(chars + begin, needle.data(), size_t(len)) == 0;
+          }
         }
         return;
       }

@@ -2,7 +2,9 @@
 #include "quire/parquet/file_reader.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <cstring>
 
 #include "quire/parquet/assembly.h"
@@ -442,9 +444,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       if (!s.late) continue;
       for (auto& f : s.late->futures) f.wait();
     }
-    if (streamed_) {
-      for (auto& f : streamed_->futures) f.wait();
-    }
+    for (auto& g : streamed_) Quiesce(*g);
   }
 
   Result<RecordBatchPtr> Next() override {
@@ -516,36 +516,150 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     int64_t records = 0;
   };
 
-  // A row group being read a batch at a time: one stream per leaf, and the leaves'
-  // next batch decoding (on the pool) while the current one is consumed.
-  struct StreamedGroup {
-    int index = -1;
-    int64_t rows_left = 0;
-    std::vector<int> leaves;
-    std::vector<std::unique_ptr<ColumnChunkStream>> streams;
-    std::vector<std::future<Result<LeafBatch>>> futures;
-    std::vector<Result<LeafBatch>> decoded;
+  // One leaf of a streamed row group: its stream and the batches decoded ahead.
+  // At most one task decodes a leaf at a time (`active`), so its stream needs no
+  // lock; it decodes as many batches as were requested, in order.
+  struct LeafQueue {
+    std::mutex mu;
+    std::condition_variable cv;
+    int leaf = -1;
+    std::unique_ptr<ColumnChunkStream> stream;
+    int64_t rows_decoded = 0;  // touched by the decoding task only
+    int64_t requested = 0;     // batches asked for and not yet decoded
+    bool active = false;
+    std::deque<Result<LeafBatch>> ready;
   };
 
-  // Start decoding the next batch of every leaf of streamed_.
-  void StartStreamedBatch() {
-    StreamedGroup* g = streamed_.get();
-    const int64_t n = std::min(options_.batch_rows, g->rows_left);
-    auto decode = [this, g, n](size_t i) -> Result<LeafBatch> {
-      if (!g->streams[i]) {
-        QUIRE_ASSIGN_OR_RETURN(g->streams[i], reader_.StreamLeaf(g->index, g->leaves[i], options_));
+  // A row group being read a batch at a time. Leaves decode independently, each up
+  // to kAhead batches ahead of what was consumed, so a leaf whose page is slow to
+  // decompress does not hold the others up; the next row group starts once every
+  // batch of this one is requested.
+  struct StreamedGroup {
+    int index = -1;
+    int64_t num_rows = 0;
+    int64_t batches = 0;    // in all
+    int64_t requested = 0;  // batches asked of every leaf
+    int64_t consumed = 0;
+    std::vector<std::unique_ptr<LeafQueue>> leaves;
+  };
+  static constexpr int64_t kAhead = 4;
+
+  // Decode the next batch of leaf `q` of row group `g` (on a pool task, or inline).
+  Result<LeafBatch> DecodeLeafBatch(const StreamedGroup& g, LeafQueue& q) {
+    if (!q.stream) {
+      QUIRE_ASSIGN_OR_RETURN(q.stream, reader_.StreamLeaf(g.index, q.leaf, options_));
+    }
+    const int64_t n = std::min(options_.batch_rows, g.num_rows - q.rows_decoded);
+    LeafBatch b;
+    QUIRE_ASSIGN_OR_RETURN(b.data, q.stream->Next(n, &b.records));
+    q.rows_decoded += b.records;
+    return b;
+  }
+
+  // Ask every leaf of `g` for one more batch.
+  void RequestBatch(StreamedGroup& g) {
+    ++g.requested;
+    for (auto& leaf : g.leaves) {
+      LeafQueue& q = *leaf;
+      if (pool_ == nullptr) {
+        q.ready.push_back(DecodeLeafBatch(g, q));
+        continue;
       }
-      LeafBatch b;
-      QUIRE_ASSIGN_OR_RETURN(b.data, g->streams[i]->Next(n, &b.records));
-      return b;
-    };
-    g->decoded.clear();
-    for (size_t i = 0; i < g->leaves.size(); ++i) {
-      if (pool_ != nullptr) {
-        g->futures.push_back(pool_->Submit([decode, i] { return decode(i); }));
-      } else {
-        g->decoded.push_back(decode(i));
+      std::lock_guard<std::mutex> lock(q.mu);
+      ++q.requested;
+      if (q.active) continue;  // the running task will take it
+      q.active = true;
+      StreamedGroup* group = &g;
+      pool_->Submit([this, group, &q] {
+        while (true) {
+          {
+            std::lock_guard<std::mutex> l(q.mu);
+            if (q.requested == 0) {
+              q.active = false;
+              q.cv.notify_all();
+              return;
+            }
+          }
+          auto batch = DecodeLeafBatch(*group, q);
+          std::lock_guard<std::mutex> l(q.mu);
+          q.ready.push_back(std::move(batch));
+          --q.requested;
+          q.cv.notify_all();
+        }
+      });
+    }
+  }
+
+  // Wait until no task decodes for `g` any more.
+  static void Quiesce(StreamedGroup& g) {
+    for (auto& leaf : g.leaves) {
+      std::unique_lock<std::mutex> lock(leaf->mu);
+      leaf->cv.wait(lock, [&] { return !leaf->active; });
+    }
+  }
+
+  // Open the next row group to stream (after those the page index prunes, which
+  // are read whole into `*whole`); false when none is left.
+  Result<bool> OpenStreamedGroup(RecordBatchPtr* whole) {
+    while (next_group_ < groups_.size()) {
+      const int group = groups_[next_group_++];
+      const RowGroup& rg = reader_.metadata().row_groups[size_t(group)];
+      if (options_.filter) {
+        QUIRE_ASSIGN_OR_RETURN(auto rows, reader_.PageIndexRows(group, *options_.filter));
+        if (rows) {
+          // The page index narrowed the rows: read just their pages, whole.
+          if (options_.stats) options_.stats->rows_pruned += rg.num_rows - CountRows(*rows);
+          if (rows->empty()) {
+            if (options_.stats) ++options_.stats->row_groups_pruned;
+            continue;
+          }
+          QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
+                                                           std::move(rows), {}));
+          QUIRE_ASSIGN_OR_RETURN(*whole, reader_.FinishRows(*p, options_, options_.stats));
+          return true;
+        }
       }
+      if (rg.num_rows == 0) continue;
+      auto g = std::make_unique<StreamedGroup>();
+      g->index = group;
+      g->num_rows = rg.num_rows;
+      g->batches = (rg.num_rows + options_.batch_rows - 1) / options_.batch_rows;
+      std::vector<int> leaves;
+      for (int f : fields_) {
+        LeavesUnder(reader_.schema_descriptor(),
+                    reader_.schema_descriptor().root().children[size_t(f)], &leaves);
+      }
+      for (int leaf : leaves) {
+        g->leaves.push_back(std::make_unique<LeafQueue>());
+        g->leaves.back()->leaf = leaf;
+      }
+      streamed_.push_back(std::move(g));
+      return true;
+    }
+    return false;
+  }
+
+  // Keep batches requested: up to kAhead beyond those consumed in the first
+  // streamed group, then in the next one.
+  Status RequestAhead() {
+    // Without a pool, batches decode when requested: one at a time.
+    int64_t budget = pool_ != nullptr ? kAhead : 1;
+    for (size_t k = 0;; ++k) {
+      if (k == streamed_.size()) {
+        if (budget <= 0 || k >= (pool_ != nullptr ? 2u : 1u)) return Status::OK();
+        RecordBatchPtr whole;
+        const size_t before = streamed_.size();
+        QUIRE_ASSIGN_OR_RETURN(bool opened, OpenStreamedGroup(&whole));
+        if (!opened) return Status::OK();
+        if (whole) {
+          whole_.push_back({streamed_.size(), std::move(whole)});
+          if (streamed_.size() == before) return Status::OK();
+        }
+      }
+      StreamedGroup& g = *streamed_[k];
+      while (g.requested - g.consumed < budget && g.requested < g.batches) RequestBatch(g);
+      budget -= g.requested - g.consumed;
+      if (g.requested < g.batches) return Status::OK();
     }
   }
 
@@ -553,80 +667,62 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   // null at the end.
   Result<RecordBatchPtr> NextStreamedBatch() {
     const std::string& path = reader_.file().path();
+    const SchemaDescriptor& schema = reader_.schema_descriptor();
     while (true) {
-      if (!streamed_) {
-        if (next_group_ >= groups_.size()) return RecordBatchPtr();
-        const int group = groups_[next_group_++];
-        const RowGroup& rg = reader_.metadata().row_groups[size_t(group)];
-        if (options_.filter) {
-          QUIRE_ASSIGN_OR_RETURN(auto rows, reader_.PageIndexRows(group, *options_.filter));
-          if (rows) {
-            // The page index narrowed the rows: read just their pages, whole.
-            if (options_.stats) options_.stats->rows_pruned += rg.num_rows - CountRows(*rows);
-            if (rows->empty()) {
-              if (options_.stats) ++options_.stats->row_groups_pruned;
-              continue;
-            }
-            QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
-                                                             std::move(rows), {}));
-            QUIRE_ASSIGN_OR_RETURN(auto batch, reader_.FinishRows(*p, options_, options_.stats));
-            return Filtered(std::move(batch));
-          }
-        }
-        if (rg.num_rows == 0) continue;
-        streamed_ = std::make_unique<StreamedGroup>();
-        streamed_->index = group;
-        streamed_->rows_left = rg.num_rows;
-        for (int f : fields_) {
-          LeavesUnder(reader_.schema_descriptor(),
-                      reader_.schema_descriptor().root().children[size_t(f)], &streamed_->leaves);
-        }
-        streamed_->streams.resize(streamed_->leaves.size());
-        StartStreamedBatch();
+      QUIRE_RETURN_NOT_OK(RequestAhead());
+      if (!whole_.empty() && whole_.front().first == 0) {
+        // A page-index-pruned row group comes before the streamed ones.
+        RecordBatchPtr batch = std::move(whole_.front().second);
+        whole_.pop_front();
+        if (options_.stats) options_.stats->rows_read += batch->num_rows();
+        return Filtered(std::move(batch));
       }
-      StreamedGroup& g = *streamed_;
-      for (auto& f : g.futures) g.decoded.push_back(f.get());
-      g.futures.clear();
-      std::vector<LeafBatch> batch_leaves;
-      for (auto& d : g.decoded) {
-        QUIRE_RETURN_NOT_OK(d.status());
-        batch_leaves.push_back(std::move(*d));
+      if (streamed_.empty()) return RecordBatchPtr();
+      StreamedGroup& g = *streamed_.front();
+      std::vector<LeafBatch> parts;
+      for (auto& leaf : g.leaves) {
+        LeafQueue& q = *leaf;
+        std::unique_lock<std::mutex> lock(q.mu);
+        q.cv.wait(lock, [&] { return !q.ready.empty(); });
+        Result<LeafBatch> r = std::move(q.ready.front());
+        q.ready.pop_front();
+        lock.unlock();
+        if (!r.ok()) {
+          Quiesce(g);
+          return r.status();
+        }
+        parts.push_back(std::move(*r));
       }
-      g.decoded.clear();
-      const SchemaDescriptor& schema = reader_.schema_descriptor();
-      // Every leaf yields the batch's rows, unless a chunk ends before its row group.
-      const int64_t rows = std::min(options_.batch_rows, g.rows_left);
-      for (size_t i = 0; i < batch_leaves.size(); ++i) {
-        if (batch_leaves[i].records != rows) {
-          const int64_t num_rows = reader_.metadata().row_groups[size_t(g.index)].num_rows;
+      const int64_t rows = std::min(options_.batch_rows, g.num_rows - g.consumed * options_.batch_rows);
+      ++g.consumed;
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i].records != rows) {
+          Quiesce(g);
           return Status::Corrupt("{}: row group {}: column '{}' holds {} rows, not the row "
                                  "group's {}",
-                                 path, g.index, schema.column(g.leaves[i]).dotted_path(),
-                                 num_rows - g.rows_left + batch_leaves[i].records, num_rows);
+                                 path, g.index, schema.column(g.leaves[i]->leaf).dotted_path(),
+                                 (g.consumed - 1) * options_.batch_rows + parts[i].records,
+                                 g.num_rows);
         }
       }
-      g.rows_left -= rows;
       const int index = g.index;
-      const std::vector<int> leaf_ids = g.leaves;
-      if (g.rows_left > 0) {
-        StartStreamedBatch();  // decodes while this batch is assembled and consumed
-      } else {
+      std::vector<const ColumnChunkData*> leaves(size_t(schema.num_columns()), nullptr);
+      for (size_t i = 0; i < parts.size(); ++i) leaves[size_t(g.leaves[i]->leaf)] = &parts[i].data;
+      if (g.consumed == g.batches) {
         // Every leaf must end with the row group.
-        for (size_t i = 0; i < g.streams.size(); ++i) {
+        Quiesce(g);
+        for (auto& leaf : g.leaves) {
           int64_t more = 0;
-          QUIRE_ASSIGN_OR_RETURN(auto extra, g.streams[i]->Next(1, &more));
+          QUIRE_ASSIGN_OR_RETURN(auto extra, leaf->stream->Next(1, &more));
           if (more > 0) {
             return Status::Corrupt("{}: row group {}: column '{}' holds more rows than the "
                                    "row group's {}",
-                                   path, g.index, schema.column(g.leaves[i]).dotted_path(),
-                                   reader_.metadata().row_groups[size_t(g.index)].num_rows);
+                                   path, g.index, schema.column(leaf->leaf).dotted_path(),
+                                   g.num_rows);
           }
         }
-        streamed_.reset();
-      }
-      std::vector<const ColumnChunkData*> leaves(size_t(schema.num_columns()), nullptr);
-      for (size_t i = 0; i < batch_leaves.size(); ++i) {
-        leaves[size_t(leaf_ids[i])] = &batch_leaves[i].data;
+        streamed_.pop_front();
+        for (auto& w : whole_) --w.first;
       }
       QUIRE_ASSIGN_OR_RETURN(auto batch, reader_.AssembleRows(index, fields_, leaves, rows, options_));
       if (options_.stats) options_.stats->rows_read += rows;
@@ -751,7 +847,10 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   std::deque<std::unique_ptr<FileReader::PendingRowGroup>> pending_;
   std::deque<Staged> staged_;
   bool streaming_ = false;  // row groups decoded a batch at a time
-  std::unique_ptr<StreamedGroup> streamed_;
+  std::deque<std::unique_ptr<StreamedGroup>> streamed_;
+  // Row groups the page index narrowed, read whole, each with the number of
+  // streamed groups before it.
+  std::deque<std::pair<size_t, RecordBatchPtr>> whole_;
   RecordBatchPtr current_;
   int64_t offset_ = 0;
   size_t next_group_ = 0;
