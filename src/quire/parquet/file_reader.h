@@ -129,9 +129,12 @@ class QUIRE_EXPORT FileReader {
   Result<columnar::RecordBatchPtr> ReadRows(int index, const std::vector<int>& fields,
                                             const ReadOptions& options, util::ThreadPool* pool,
                                             const RowRanges* rows, ReadStats* stats) const;
-  /// \brief Read the file as a stream of batches; memory is bounded by one row
-  /// group's decoded columns, two when decoding on a pool (the next row group
-  /// decodes while the current one is consumed).
+  /// \brief Read the file as a stream of batches of at most options.batch_rows rows.
+  ///
+  /// Row groups are decoded a batch at a time (stream_row_groups): memory is
+  /// bounded by each column chunk's compressed bytes and current page plus a few
+  /// batches per column, not by the row group. Late materialisation and dictionary
+  /// output decode whole row groups instead (two at a time on a pool).
   Result<std::unique_ptr<columnar::RecordBatchReader>> Read(const ReadOptions& options = {}) const;
 
   /// \brief Read everything asked for into one table.
