@@ -7,10 +7,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "quire/io/random_access_file.h"
+#include "quire/parquet/file_reader.h"
 #include "quire/parquet/schema.h"
 
 namespace quire::parquet::test {
@@ -45,6 +49,24 @@ inline std::vector<fs::path> CorpusFiles() {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+/// \brief A corpus file that quire reads as a whole table, with its reader.
+struct ReadableFile {
+  std::unique_ptr<FileReader> reader;
+  columnar::TablePtr table;
+};
+
+/// \brief Open `path` and read it whole; nullopt for files quire cannot open or
+/// rightly refuses (those are tested by the conformance and robustness tests).
+inline std::optional<ReadableFile> ReadWhole(const fs::path& path) {
+  auto file = io::OpenLocalFile(path.string());
+  if (!file.ok()) return std::nullopt;
+  auto reader = FileReader::Open(std::move(*file));
+  if (!reader.ok()) return std::nullopt;
+  auto table = (*reader)->ReadTable();
+  if (!table.ok()) return std::nullopt;
+  return ReadableFile{std::move(*reader), std::move(*table)};
 }
 
 /// \brief Whether a leaf under schema node `node` is annotated only with the legacy

@@ -96,13 +96,10 @@ TEST(PruningTest, PrunedReadsReturnExactlyTheMatchingRows) {
         p.find("corrupt-checksum") != std::string::npos) {
       continue;
     }
-    auto file = io::OpenLocalFile(p);
-    if (!file.ok()) continue;
-    auto reader = FileReader::Open(std::move(*file));
-    if (!reader.ok()) continue;
-    auto table = (*reader)->ReadTable();
-    if (!table.ok() || (*table)->num_rows() == 0) continue;
-    ASSERT_OK_AND_ASSIGN(auto combined, (*table)->CombineChunks());
+    auto read = test::ReadWhole(path);
+    if (!read || read->table->num_rows() == 0) continue;
+    const columnar::TablePtr& table = read->table;
+    ASSERT_OK_AND_ASSIGN(auto combined, table->CombineChunks());
     for (int c = 0; c < combined->num_columns(); ++c) {
       const auto& column = *combined->column(c)->chunks()[0];
       const std::string name = combined->schema()->field(c)->name();
@@ -114,7 +111,7 @@ TEST(PruningTest, PrunedReadsReturnExactlyTheMatchingRows) {
                         Expression::CompareOp::kGe}) {
           auto filter = Expression::Compare(op, Expression::Column(name),
                                             Expression::Constant(*literal));
-          auto expected = ExpectedRows(**table, filter);
+          auto expected = ExpectedRows(*table, filter);
           if (!expected.ok()) continue;  // a comparison the evaluator refuses
           ASSERT_OK_AND_ASSIGN(auto actual, PrunedRows(p, filter, &stats));
           ASSERT_EQ(actual, expected.ValueOrDie()) << p << ": " << filter->ToString();
@@ -122,7 +119,7 @@ TEST(PruningTest, PrunedReadsReturnExactlyTheMatchingRows) {
         }
       }
       auto nulls = Expression::IsNull(Expression::Column(name), false);
-      auto expected = ExpectedRows(**table, nulls);
+      auto expected = ExpectedRows(*table, nulls);
       if (expected.ok()) {
         ASSERT_OK_AND_ASSIGN(auto actual, PrunedRows(p, nulls, &stats));
         ASSERT_EQ(actual, *expected) << p << ": " << nulls->ToString();

@@ -49,20 +49,16 @@ TEST(StreamingTest, BatchesGiveTheRowsOfWholeRowGroups) {
         p.find("large_string_map") != std::string::npos) {
       continue;
     }
-    auto file = io::OpenLocalFile(p);
-    if (!file.ok()) continue;
-    auto reader = FileReader::Open(std::move(*file));
-    if (!reader.ok()) continue;
-    auto table = (*reader)->ReadTable();
-    if (!table.ok()) continue;  // files quire rightly refuses are tested elsewhere
-    const std::string expected = columnar::RowsToJson(**table);
-    const int64_t rows = (*table)->num_rows();
+    auto read = test::ReadWhole(path);
+    if (!read) continue;
+    const std::string expected = columnar::RowsToJson(*read->table);
+    const int64_t rows = read->table->num_rows();
     for (int64_t batch_rows : {int64_t(1), int64_t(3), int64_t(1000)}) {
       if (batch_rows < 10 && rows > 5000) continue;  // keeps the test quick
       ReadOptions options;
       options.batch_rows = batch_rows;
       options.num_threads = (call++ % 2) ? 1 : 0;
-      auto actual = StreamedRows(**reader, options, &batches);
+      auto actual = StreamedRows(*read->reader, options, &batches);
       ASSERT_TRUE(actual.ok()) << p << " batches of " << batch_rows << ": "
                                << actual.status().ToString();
       ASSERT_EQ(*actual, expected) << p << " batches of " << batch_rows;
