@@ -170,6 +170,14 @@ using internal::Flip;
 using internal::LiteralFor;
 using internal::Order;
 
+// Null slots of `a` are unknown whatever was computed for them.
+void MarkNullsUnknown(const Array& a, Truth* out) {
+  if (a.null_count() == 0) return;
+  for (int64_t i = 0; i < a.length(); ++i) {
+    if (a.IsNull(i)) out[i] = kUnknown;
+  }
+}
+
 // Compare every slot of a primitive column with `lit` in a tight loop; nulls are
 // unknown, NaN compares false (as Order() says).
 template <typename T, typename L>
@@ -191,11 +199,7 @@ void CompareKernel(const Array& a, L lit, Expression::CompareOp op, Truth* out) 
     case Op::kGt: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) > lit); break;
     case Op::kGe: for (int64_t i = 0; i < n; ++i) out[i] = FromBool(L(v[i]) >= lit); break;
   }
-  if (a.null_count() > 0) {
-    for (int64_t i = 0; i < n; ++i) {
-      if (a.IsNull(i)) out[i] = kUnknown;
-    }
-  }
+  MarkNullsUnknown(a, out);
 }
 
 // An integer column against an int64 literal, compared in the column's own type
@@ -212,11 +216,7 @@ void IntegerCompare(const Array& a, int64_t x, Expression::CompareOp op, Truth* 
       const bool truth = op == Op::kNe || (above ? (op == Op::kLt || op == Op::kLe)
                                                  : (op == Op::kGt || op == Op::kGe));
       std::fill(out, out + a.length(), FromBool(truth));
-      if (a.null_count() > 0) {
-        for (int64_t i = 0; i < a.length(); ++i) {
-          if (a.IsNull(i)) out[i] = kUnknown;
-        }
-      }
+      MarkNullsUnknown(a, out);
       return;
     }
   }

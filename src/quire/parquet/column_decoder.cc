@@ -424,9 +424,9 @@ Result<ColumnChunkData> ColumnChunkStream::Next(int64_t max_records, int64_t* re
   const ColumnDescriptor& c = s.c;
   *records = 0;
   ColumnChunkData out;
+  max_records = std::max<int64_t>(max_records, 1);
   QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(s.type, s.pool));
   if (c.max_rep_level == 0) QUIRE_RETURN_NOT_OK(builder->Reserve(max_records));
-  max_records = std::max<int64_t>(max_records, 1);
   while (!s.finished) {
     if (!s.page || s.cursor == s.page_entries) {
       QUIRE_ASSIGN_OR_RETURN(bool opened, s.OpenPage());

@@ -604,20 +604,14 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     while (next_group_ < groups_.size()) {
       const int group = groups_[next_group_++];
       const RowGroup& rg = reader_.metadata().row_groups[size_t(group)];
-      if (options_.filter) {
-        QUIRE_ASSIGN_OR_RETURN(auto rows, reader_.PageIndexRows(group, *options_.filter));
-        if (rows) {
-          // The page index narrowed the rows: read just their pages, whole.
-          if (options_.stats) options_.stats->rows_pruned += rg.num_rows - CountRows(*rows);
-          if (rows->empty()) {
-            if (options_.stats) ++options_.stats->row_groups_pruned;
-            continue;
-          }
-          QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
-                                                           std::move(rows), {}));
-          QUIRE_ASSIGN_OR_RETURN(*whole, reader_.FinishRows(*p, options_, options_.stats));
-          return true;
-        }
+      QUIRE_ASSIGN_OR_RETURN(std::optional<RowRanges> rows, PageIndexRows(group));
+      if (rows) {
+        // The page index narrowed the rows: read just their pages, whole.
+        if (rows->empty()) continue;
+        QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, fields_, options_, pool_,
+                                                         std::move(rows), {}));
+        QUIRE_ASSIGN_OR_RETURN(*whole, reader_.FinishRows(*p, options_, options_.stats));
+        return true;
       }
       if (rg.num_rows == 0) continue;
       auto g = std::make_unique<StreamedGroup>();
@@ -810,21 +804,24 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   }
 
   // Start decoding the next row group that the page index does not rule out.
+  // The rows of row group `group` the filter's page index leaves (nullopt: all, or
+  // no filter), counting what it pruned; empty when it prunes the whole group.
+  Result<std::optional<RowRanges>> PageIndexRows(int group) {
+    if (!options_.filter) return std::optional<RowRanges>();
+    QUIRE_ASSIGN_OR_RETURN(auto rows, reader_.PageIndexRows(group, *options_.filter));
+    if (rows && options_.stats) {
+      options_.stats->rows_pruned +=
+          reader_.metadata().row_groups[size_t(group)].num_rows - CountRows(*rows);
+      if (rows->empty()) ++options_.stats->row_groups_pruned;
+    }
+    return rows;
+  }
+
   Status StartNext() {
     while (next_group_ < groups_.size()) {
       const int group = groups_[next_group_++];
-      std::optional<RowRanges> rows;
-      if (options_.filter) {
-        QUIRE_ASSIGN_OR_RETURN(rows, reader_.PageIndexRows(group, *options_.filter));
-        if (rows && options_.stats) {
-          options_.stats->rows_pruned +=
-              reader_.metadata().row_groups[size_t(group)].num_rows - CountRows(*rows);
-        }
-        if (rows && rows->empty()) {
-          if (options_.stats) ++options_.stats->row_groups_pruned;
-          continue;
-        }
-      }
+      QUIRE_ASSIGN_OR_RETURN(std::optional<RowRanges> rows, PageIndexRows(group));
+      if (rows && rows->empty()) continue;
       const bool late = !late_fields_.empty() && !rows;
       QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, late ? early_fields_ : fields_,
                                                        options_, pool_, std::move(rows), {}));
