@@ -2,6 +2,8 @@
 #include "quire/parquet/file_reader.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -982,13 +984,20 @@ Result<bool> FileReader::RowGroupMayMatchBloom(int index, const compute::Express
   return may_match;
 }
 
-Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
-    const ReadOptions& options) const {
+struct FileReader::ReadPlan {
+  std::vector<int> fields;      // top-level fields decoded
+  std::vector<int> projection;  // of those, the ones returned (empty: all)
+  std::vector<int> groups;      // row groups left after statistics and bloom filters
+  columnar::SchemaPtr schema;   // of the returned batches
+};
+
+Result<FileReader::ReadPlan> FileReader::Plan(const ReadOptions& options) const {
   if (options.batch_rows <= 0) {
     return Status::Invalid("batch_rows must be positive, not {}", options.batch_rows);
   }
-  QUIRE_ASSIGN_OR_RETURN(auto fields, ResolveColumns(options));
-  std::vector<int> projection;
+  ReadPlan plan;
+  QUIRE_ASSIGN_OR_RETURN(plan.fields, ResolveColumns(options));
+  std::vector<int>& fields = plan.fields;
   if (options.filter) {
     // Read the filter's columns too; return only the requested ones.
     std::vector<std::string> names;
@@ -1002,11 +1011,12 @@ Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
       if (std::find(read.begin(), read.end(), i) == read.end()) read.push_back(i);
     }
     if (read.size() != fields.size()) {
-      for (size_t k = 0; k < fields.size(); ++k) projection.push_back(int(k));
+      for (size_t k = 0; k < fields.size(); ++k) plan.projection.push_back(int(k));
       fields = std::move(read);
     }
   }
-  std::vector<int> groups = options.row_groups;
+  std::vector<int>& groups = plan.groups;
+  groups = options.row_groups;
   if (groups.empty()) {
     for (int g = 0; g < num_row_groups(); ++g) groups.push_back(g);
   }
@@ -1040,20 +1050,103 @@ Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
     groups = std::move(kept);
   }
   columnar::FieldVector out;
-  for (size_t k = 0; k < (projection.empty() ? fields.size() : projection.size()); ++k) {
-    out.push_back(arrow_schema_->field(fields[k]));
-  }
-  auto schema = columnar::schema(std::move(out), arrow_schema_->metadata());
+  const size_t returned = plan.projection.empty() ? fields.size() : plan.projection.size();
+  for (size_t k = 0; k < returned; ++k) out.push_back(arrow_schema_->field(fields[k]));
+  plan.schema = columnar::schema(std::move(out), arrow_schema_->metadata());
+  return plan;
+}
+
+Result<std::unique_ptr<columnar::RecordBatchReader>> FileReader::Read(
+    const ReadOptions& options) const {
+  QUIRE_ASSIGN_OR_RETURN(ReadPlan plan, Plan(options));
   return std::unique_ptr<columnar::RecordBatchReader>(std::make_unique<RowGroupBatchReader>(
-      *this, std::move(fields), std::move(groups), std::move(schema), options,
-      std::move(projection)));
+      *this, std::move(plan.fields), std::move(plan.groups), std::move(plan.schema), options,
+      std::move(plan.projection)));
+}
+
+Status FileReader::Scan(const ReadOptions& options, const ScanConsumer& consume) const {
+  QUIRE_ASSIGN_OR_RETURN(const ReadPlan plan, Plan(options));
+  return ScanPlan(plan, options, [&](int worker, size_t position, const RecordBatchPtr& batch) {
+    return consume(worker, plan.groups[position], batch);
+  });
+}
+
+Status FileReader::ScanPlan(const ReadPlan& plan, const ReadOptions& options,
+                            const PlanConsumer& consume) const {
+  const int workers =
+      std::max(1, std::min(options.num_threads == 0 ? util::ThreadPool::Default()->size()
+                                                    : options.num_threads,
+                           int(plan.groups.size())));
+  // Each worker reads its row groups on its own thread, with its own statistics.
+  std::vector<ReadStats> stats(static_cast<size_t>(workers));
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mutex;
+  Status error;
+  auto work = [&](int worker) {
+    ReadOptions own = options;
+    own.num_threads = 1;
+    own.stats = options.stats ? &stats[size_t(worker)] : nullptr;
+    Status st;
+    for (size_t i = next++; i < plan.groups.size() && !failed.load(); i = next++) {
+      RowGroupBatchReader reader(*this, plan.fields, {plan.groups[i]}, plan.schema, own,
+                                 plan.projection);
+      while (st.ok() && !failed.load()) {
+        auto batch = reader.Next();
+        if (!batch.ok()) {
+          st = batch.status();
+        } else if (!*batch) {
+          break;
+        } else {
+          st = consume(worker, i, *batch);
+        }
+      }
+      if (!st.ok()) break;
+    }
+    if (!st.ok()) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (error.ok()) error = std::move(st);
+      failed = true;
+    }
+  };
+  std::unique_ptr<util::ThreadPool> owned;
+  util::ThreadPool* pool = nullptr;
+  if (workers > 1) {
+    if (options.num_threads == 0) {
+      pool = util::ThreadPool::Default();
+    } else {
+      owned = std::make_unique<util::ThreadPool>(workers - 1);
+      pool = owned.get();
+    }
+  }
+  std::vector<std::future<void>> helpers;
+  for (int w = 1; w < workers; ++w) helpers.push_back(pool->Submit([&work, w] { work(w); }));
+  work(0);
+  for (auto& h : helpers) h.wait();
+  if (options.stats) {
+    for (const ReadStats& s : stats) *options.stats += s;
+  }
+  return error;
 }
 
 Result<columnar::TablePtr> FileReader::ReadTable(const ReadOptions& options) const {
+  // Row groups decode whole (the table keeps everything anyway, and whole row groups
+  // decode fastest), one per worker at a time: no hand-off between threads.
   ReadOptions whole = options;
   whole.stream_row_groups = false;
-  QUIRE_ASSIGN_OR_RETURN(auto reader, Read(whole));
-  return columnar::Table::FromReader(*reader);
+  whole.batch_rows = std::numeric_limits<int64_t>::max();
+  QUIRE_ASSIGN_OR_RETURN(const ReadPlan plan, Plan(whole));
+  std::vector<std::vector<RecordBatchPtr>> parts(plan.groups.size());
+  QUIRE_RETURN_NOT_OK(
+      ScanPlan(plan, whole, [&](int, size_t position, const RecordBatchPtr& batch) {
+        parts[position].push_back(batch);
+        return Status::OK();
+      }));
+  std::vector<RecordBatchPtr> batches;
+  for (auto& p : parts) {
+    for (auto& b : p) batches.push_back(std::move(b));
+  }
+  return columnar::Table::FromBatches(plan.schema, batches);
 }
 
 }  // namespace quire::parquet

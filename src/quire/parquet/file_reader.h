@@ -4,6 +4,7 @@
 /// \brief Reading Parquet files into Arrow record batches.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,7 +42,25 @@ struct ReadStats {
   int64_t bytes_not_read = 0;           ///< compressed bytes of those pages
   int64_t rows_read = 0;                ///< rows decoded
   int64_t rows_returned = 0;            ///< rows left after the exact filter
+
+  ReadStats& operator+=(const ReadStats& o) {
+    row_groups += o.row_groups;
+    row_groups_pruned += o.row_groups_pruned;
+    row_groups_pruned_by_bloom += o.row_groups_pruned_by_bloom;
+    bloom_filter_bytes_read += o.bloom_filter_bytes_read;
+    rows_pruned += o.rows_pruned;
+    pages_pruned += o.pages_pruned;
+    bytes_not_read += o.bytes_not_read;
+    rows_read += o.rows_read;
+    rows_returned += o.rows_returned;
+    return *this;
+  }
 };
+
+/// \brief Receives the batches of FileReader::Scan: `worker` (in [0, workers)) is the
+/// thread calling, `row_group` the row group the batch comes from.
+using ScanConsumer =
+    std::function<Status(int worker, int row_group, const columnar::RecordBatchPtr& batch)>;
 
 /// \brief What to read and how.
 struct ReadOptions {
@@ -137,6 +156,20 @@ class QUIRE_EXPORT FileReader {
   /// output decode whole row groups instead (two at a time on a pool).
   Result<std::unique_ptr<columnar::RecordBatchReader>> Read(const ReadOptions& options = {}) const;
 
+  /// \brief Read the file with options.num_threads workers (0: one per core), each
+  /// taking the next row group in turn, decoding it a batch at a time on its own
+  /// thread and passing each batch to `consume` on that thread.
+  ///
+  /// A morsel-driven scan: the caller's work on a batch (aggregating, filtering,
+  /// writing) runs beside the decoding instead of behind a hand-off, and memory is
+  /// bounded by one streamed row group per worker. The batches of one row group
+  /// arrive in order, on one worker; row groups arrive in any order, so `consume`
+  /// keeps per-worker state or synchronises. The first error, from decoding or
+  /// returned by `consume`, stops every worker and is returned. With
+  /// num_threads == 0 the workers run on the process-wide pool, so `consume` must
+  /// not wait there for tasks of that same pool.
+  Status Scan(const ReadOptions& options, const ScanConsumer& consume) const;
+
   /// \brief Read everything asked for into one table.
   Result<columnar::TablePtr> ReadTable(const ReadOptions& options = {}) const;
 
@@ -169,6 +202,15 @@ class QUIRE_EXPORT FileReader {
 
  private:
   FileReader() = default;
+  struct ReadPlan;
+  /// \brief The fields, row groups (after statistics and bloom filters) and schema
+  /// of a read; counts the row groups pruned into options.stats.
+  Result<ReadPlan> Plan(const ReadOptions& options) const;
+  /// \brief Scan() of a plan; `position` indexes plan.groups.
+  using PlanConsumer =
+      std::function<Status(int worker, size_t position, const columnar::RecordBatchPtr& batch)>;
+  Status ScanPlan(const ReadPlan& plan, const ReadOptions& options,
+                  const PlanConsumer& consume) const;
   Result<std::vector<int>> ResolveColumns(const ReadOptions& options) const;
   /// \brief Whether row group `index` may hold rows matching `filter`, by statistics.
   bool RowGroupMayMatch(int index, const compute::Expression& filter) const;
