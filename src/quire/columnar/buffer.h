@@ -225,6 +225,9 @@ class QUIRE_EXPORT BufferBuilder {
   }
   /// \brief Drop the last `bytes` bytes.
   void Rewind(int64_t bytes) { length_ -= bytes; }
+  /// \brief Count `bytes` more bytes, written by the caller at mutable_data() +
+  /// length() after Reserve() made room for them.
+  void UnsafeAdvance(int64_t bytes) { length_ += bytes; }
 
   /// \brief Return the bytes written so far as a buffer and reset the builder.
   Result<BufferPtr> Finish();

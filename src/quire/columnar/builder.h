@@ -240,6 +240,21 @@ class QUIRE_EXPORT OffsetBinaryBuilder final : public ArrayBuilder {
     validity_.UnsafeAppend(true);
     ++length_;
   }
+  /// \brief Bulk appends of valid values, for decoders: after Reserve(n) and
+  /// ReserveData() made room, write the start offsets of the n values at
+  /// UnsafeNextOffsets() and their bytes from UnsafeNextData() on, then count them
+  /// with UnsafeCommit(n, bytes). The offsets are positions in value_data(): the
+  /// first is value_data_length().
+  OffsetT* UnsafeNextOffsets() {
+    return reinterpret_cast<OffsetT*>(offsets_.mutable_data() + offsets_.length());
+  }
+  uint8_t* UnsafeNextData() { return data_.mutable_data() + data_.length(); }
+  Status UnsafeCommit(int64_t n, int64_t bytes) {
+    offsets_.UnsafeAdvance(n * int64_t(sizeof(OffsetT)));
+    data_.UnsafeAdvance(bytes);
+    length_ += n;
+    return validity_.AppendRun(true, n);
+  }
   /// \brief The value bytes appended so far (value_data_length() of them).
   const uint8_t* value_data() const { return data_.data(); }
   /// \brief Where value `i` (< length()) starts in value_data().

@@ -103,7 +103,7 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     if (gather_binary) {
       auto* bb = static_cast<columnar::BinaryBuilder*>(b);
       const int64_t data_start = bb->value_data_length();
-      QUIRE_RETURN_NOT_OK(AppendDictionaryStrings(dict.values.binary, chosen.data(), k, bb));
+      QUIRE_RETURN_NOT_OK(AppendDictionaryStrings(dict, chosen.data(), k, bb));
       if (t == TypeId::kString && !dict.utf8) return CheckUtf8(*bb, data_start, k);
       return Status::OK();
     }

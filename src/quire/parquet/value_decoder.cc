@@ -58,16 +58,78 @@ Status CheckUtf8(const columnar::BinaryBuilder& b, int64_t start, int64_t n) {
   return Status::OK();
 }
 
-// Append the dictionary strings `views[idx[i]]`, i < n, to `b`.
-Status AppendDictionaryStrings(const std::vector<std::string_view>& views, const uint32_t* idx,
-                               int64_t n, columnar::BinaryBuilder* b) {
+namespace {
+
+// Gather slot idx[i] (its first lengths[idx[i]] bytes) for i < n to `data`,
+// writing the start offsets from `first` on; each copy moves a whole slot, so
+// `data` needs kWidth bytes of room past the last value.
+template <int kWidth>
+int64_t GatherSlots(const uint8_t* slots, const int32_t* lengths, const uint32_t* idx, int64_t n,
+                    int32_t first, int32_t* offsets, uint8_t* data) {
+  int32_t at = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t k = idx[i];
+    std::memcpy(data + at, slots + size_t(k) * kWidth, kWidth);
+    offsets[i] = first + at;
+    at += lengths[k];
+  }
+  return at;
+}
+
+}  // namespace
+
+void MakeDictionarySlots(Dictionary* dict) {
+  const auto& views = dict->values.binary;
+  size_t longest = 0;
+  for (const auto& v : views) longest = std::max(longest, v.size());
+  const int width = longest <= 8 ? 8 : longest <= 16 ? 16 : longest <= 32 ? 32 : 0;
+  // Worth it for short values; the slots stay small (a dictionary page is bounded).
+  if (width == 0 || views.size() * size_t(width) > (size_t(8) << 20)) return;
+  dict->slot_width = width;
+  dict->slots.assign(views.size() * size_t(width), 0);
+  dict->lengths.resize(views.size());
+  for (size_t i = 0; i < views.size(); ++i) {
+    if (!views[i].empty()) std::memcpy(&dict->slots[i * size_t(width)], views[i].data(), views[i].size());
+    dict->lengths[i] = int32_t(views[i].size());
+  }
+}
+
+Status AppendDictionaryStrings(const Dictionary& dict, const uint32_t* idx, int64_t n,
+                               columnar::BinaryBuilder* b) {
+  const auto& views = dict.values.binary;
   int64_t total = 0;
-  for (int64_t i = 0; i < n; ++i) total += int64_t(views[idx[i]].size());
+  if (dict.slot_width > 0) {
+    for (int64_t i = 0; i < n; ++i) total += dict.lengths[idx[i]];
+  } else {
+    for (int64_t i = 0; i < n; ++i) total += int64_t(views[idx[i]].size());
+  }
   QUIRE_RETURN_NOT_OK(b->CheckDataSize(total));
   QUIRE_RETURN_NOT_OK(b->Reserve(n));
-  QUIRE_RETURN_NOT_OK(b->ReserveData(total));
-  for (int64_t i = 0; i < n; ++i) b->UnsafeAppend(views[idx[i]]);
-  return Status::OK();
+  QUIRE_RETURN_NOT_OK(b->ReserveData(total + dict.slot_width));
+  const auto first = int32_t(b->value_data_length());
+  int32_t* offsets = b->UnsafeNextOffsets();
+  uint8_t* data = b->UnsafeNextData();
+  switch (dict.slot_width) {
+    case 8:
+      GatherSlots<8>(dict.slots.data(), dict.lengths.data(), idx, n, first, offsets, data);
+      break;
+    case 16:
+      GatherSlots<16>(dict.slots.data(), dict.lengths.data(), idx, n, first, offsets, data);
+      break;
+    case 32:
+      GatherSlots<32>(dict.slots.data(), dict.lengths.data(), idx, n, first, offsets, data);
+      break;
+    default: {
+      int64_t at = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const std::string_view v = views[idx[i]];
+        if (!v.empty()) std::memcpy(data + at, v.data(), v.size());
+        offsets[i] = first + int32_t(at);
+        at += int64_t(v.size());
+      }
+    }
+  }
+  return b->UnsafeCommit(n, total);
 }
 
 // Whether Arrow type `t` keeps the bytes of `phys` values as they are.
@@ -102,6 +164,7 @@ Status ReadDictionaryPage(const Page& page, const ColumnDescriptor& c, Dictionar
     // Checked once here, so dictionary-encoded pages need no check per value.
     dict->utf8 = std::all_of(dict->values.binary.begin(), dict->values.binary.end(),
                              [](std::string_view v) { return util::IsValidUtf8(v); });
+    MakeDictionarySlots(dict);
   }
   return Status::OK();
 }

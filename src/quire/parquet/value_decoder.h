@@ -98,7 +98,16 @@ struct Dictionary {
   int widened_width = 0;
   Physical values;
   columnar::BufferPtr storage;  // backs the byte-array views
+  // Byte-array dictionaries of values up to 32 bytes also as zero-padded slots of
+  // slot_width bytes (value i at i * slot_width, lengths[i] long), so that pages
+  // gather them with one fixed-size move per value (MakeDictionarySlots).
+  int slot_width = 0;
+  std::vector<uint8_t> slots;
+  std::vector<int32_t> lengths;
 };
+
+// Fill the slots of a byte-array dictionary whose values are short enough.
+void MakeDictionarySlots(Dictionary* dict);
 
 // Decode `n` PLAIN values of column `c` into `out` from `data` at `*pos` (bytes)
 // or `*bit_pos` (booleans).
@@ -109,9 +118,9 @@ Status DecodePlain(std::span<const uint8_t> data, int64_t* pos, int64_t* bit_pos
 // their concatenation is valid and no value starts inside a character.
 Status CheckUtf8(const columnar::BinaryBuilder& b, int64_t start, int64_t n);
 
-// Append the dictionary strings `views[idx[i]]`, i < n, to `b`.
-Status AppendDictionaryStrings(const std::vector<std::string_view>& views, const uint32_t* idx,
-                               int64_t n, columnar::BinaryBuilder* b);
+// Append the dictionary strings `dict.values.binary[idx[i]]`, i < n, to `b`.
+Status AppendDictionaryStrings(const Dictionary& dict, const uint32_t* idx, int64_t n,
+                               columnar::BinaryBuilder* b);
 
 // Whether Arrow type `t` keeps the bytes of `phys` values as they are.
 bool KeepsPhysicalBytes(Type phys, columnar::TypeId t);
@@ -255,13 +264,48 @@ class ValueDecoder {
 
   // Append `n` BYTE_ARRAY values of a PLAIN or dictionary page to `b`, checking
   // UTF-8 when `utf8` (a dictionary checked once is not checked again).
+  // Room CopyPlainBinary needs past the values it copies.
+  static constexpr int64_t kPlainCopySlack = 32;
+
+  // Copy the next `n` PLAIN byte arrays to `b` (room made for their bytes plus
+  // kPlainCopySlack), writing offsets and data but counting neither; return the
+  // bytes copied. Values of up to 32 bytes move as one 32-byte block when the page
+  // has 32 bytes past them (the overshoot lands in the slack, later overwritten).
+  Result<int64_t> CopyPlainBinary(int64_t n, columnar::BinaryBuilder* b) {
+    const uint8_t* p = data_.data();
+    const int64_t size = int64_t(data_.size());
+    const auto first = int32_t(b->value_data_length());
+    int32_t* offsets = b->UnsafeNextOffsets();
+    uint8_t* out = b->UnsafeNextData();
+    int64_t at = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (size - pos_ < 4) return Status::Corrupt("PLAIN BYTE_ARRAY value {} runs past the page", i);
+      uint32_t len;
+      std::memcpy(&len, p + pos_, 4);
+      pos_ += 4;
+      if (int64_t(len) > size - pos_) {
+        return Status::Corrupt("PLAIN BYTE_ARRAY value {} of {} bytes runs past the page", i,
+                               len);
+      }
+      offsets[i] = first + int32_t(at);
+      if (len <= 32 && size - pos_ >= 32) {
+        std::memcpy(out + at, p + pos_, 32);
+      } else if (len > 0) {
+        std::memcpy(out + at, p + pos_, len);
+      }
+      at += len;
+      pos_ += len;
+    }
+    return at;
+  }
+
   Status DecodeBinaryInto(int64_t n, columnar::BinaryBuilder* b, bool utf8,
                           bool dictionary_is_utf8) {
     QUIRE_RETURN_NOT_OK(b->Reserve(n));
     const int64_t data_start = b->value_data_length();
     if (encoding_ == Encoding::kPlain) {
       // A first pass over the length prefixes sizes the data exactly (a batch may
-      // take a small part of a large page); the second checks nothing again.
+      // take a small part of a large page).
       const uint8_t* p = data_.data();
       const int64_t size = int64_t(data_.size());
       int64_t total = 0;
@@ -275,26 +319,14 @@ class ValueDecoder {
         total += len;
       }
       QUIRE_RETURN_NOT_OK(b->CheckDataSize(total));
-      QUIRE_RETURN_NOT_OK(b->ReserveData(total));
-      for (int64_t i = 0; i < n; ++i) {
-        if (size - pos_ < 4) {
-          return Status::Corrupt("PLAIN BYTE_ARRAY value {} runs past the page", i);
-        }
-        uint32_t len;
-        std::memcpy(&len, p + pos_, 4);
-        pos_ += 4;
-        if (int64_t(len) > size - pos_) {
-          return Status::Corrupt("PLAIN BYTE_ARRAY value {} of {} bytes runs past the page", i,
-                                 len);
-        }
-        b->UnsafeAppend({reinterpret_cast<const char*>(p + pos_), len});
-        pos_ += len;
-      }
+      QUIRE_RETURN_NOT_OK(b->ReserveData(total + kPlainCopySlack));
+      QUIRE_ASSIGN_OR_RETURN(const int64_t bytes, CopyPlainBinary(n, b));
+      QUIRE_RETURN_NOT_OK(b->UnsafeCommit(n, bytes));
       if (utf8) return CheckUtf8(*b, data_start, n);
       return Status::OK();
     }
     QUIRE_RETURN_NOT_OK(CheckedIndices(n));
-    QUIRE_RETURN_NOT_OK(AppendDictionaryStrings(dict_.values.binary, indices_.data(), n, b));
+    QUIRE_RETURN_NOT_OK(AppendDictionaryStrings(dict_, indices_.data(), n, b));
     if (utf8 && !dictionary_is_utf8) return CheckUtf8(*b, data_start, n);
     return Status::OK();
   }
