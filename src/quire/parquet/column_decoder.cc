@@ -27,8 +27,8 @@ namespace {
 Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n,
                           const RowRanges& pieces, int64_t count, Dictionary& dict,
                           const columnar::TypePtr& value_type,
-                          columnar::MemoryPool* pool, std::vector<uint32_t>* index_scratch,
-                          std::vector<int16_t>* level_scratch, Physical* physical,
+                          columnar::MemoryPool* pool, util::ScratchVector<uint32_t>* index_scratch,
+                          util::ScratchVector<int16_t>* level_scratch, Physical* physical,
                           columnar::ArrayBuilder* b, ColumnChunkData* out) {
   int64_t present = n;
   // Levels matter only when some entry is null.
@@ -98,7 +98,7 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     // Only the chosen indices are unpacked.
     int64_t k = 0;
     for (const auto& [vb, ve] : value_runs) k += ve - vb;
-    std::vector<uint32_t> chosen(static_cast<size_t>(k));
+    util::ScratchVector<uint32_t> chosen(static_cast<size_t>(k));
     QUIRE_RETURN_NOT_OK(decoder.DecodeIndicesAt(value_runs, k, chosen.data()));
     if (gather_binary) {
       auto* bb = static_cast<columnar::BinaryBuilder*>(b);
@@ -178,7 +178,7 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   const columnar::TypePtr& value_type = as_dictionary ? type->dictionary_value_type() : type;
   columnar::Int32Builder indices(columnar::int32(), pool);
   std::unique_ptr<columnar::ArrayBuilder> extra;  // values of fallback pages
-  std::vector<uint32_t> raw_indices;
+  util::ScratchVector<uint32_t> raw_indices;
   QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(value_type, pool));
   // Grow once: the chunk's entries (or the selected rows) bound its values.
   if (pages.expected_values() > 0) {
@@ -193,8 +193,8 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   Dictionary dict;
   bool dict_values_built = false;
   Physical physical;
-  std::vector<uint32_t> index_scratch;
-  std::vector<int16_t> level_scratch;
+  util::ScratchVector<uint32_t> index_scratch;
+  util::ScratchVector<int16_t> level_scratch;
   physical.width = PhysicalWidth(c);
   // Row selection: only for columns without repetition (an entry is a row), and
   // not for dictionary output (whose indices are kept as stored).
@@ -337,15 +337,15 @@ struct ColumnChunkStream::State {
   int64_t entries_read = 0;  // entries of the pages opened so far
   Dictionary dict;
   Physical physical;
-  std::vector<uint32_t> index_scratch;
+  util::ScratchVector<uint32_t> index_scratch;
   bool finished = false;  // no page left
   bool first_entry = true;
   // The open data page: its levels decoded whole (bounded by the page), values
   // decoded as batches take them.
   std::optional<Page> page;
   std::optional<ValueDecoder> decoder;
-  std::vector<int16_t> def;  // empty: every entry at the maximum
-  std::vector<int16_t> rep;
+  util::ScratchVector<int16_t> def;  // empty: every entry at the maximum
+  util::ScratchVector<int16_t> rep;
   int64_t page_entries = 0;
   int64_t cursor = 0;  // entries of the page consumed
 

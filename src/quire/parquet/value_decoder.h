@@ -23,6 +23,7 @@
 #include "quire/parquet/schema.h"
 #include "quire/util/macros.h"
 #include "quire/util/result.h"
+#include "quire/util/scratch_vector.h"
 
 namespace quire::parquet::internal {
 
@@ -130,7 +131,7 @@ class ValueDecoder {
  public:
   // `indices` is scratch memory shared by the pages of a chunk.
   static Result<ValueDecoder> Make(const Page& page, const ColumnDescriptor& c,
-                                   const Dictionary& dict, std::vector<uint32_t>* indices) {
+                                   const Dictionary& dict, util::ScratchVector<uint32_t>* indices) {
     ValueDecoder d(page, c, dict, indices);
     QUIRE_RETURN_NOT_OK(d.Init());
     return d;
@@ -380,7 +381,7 @@ class ValueDecoder {
 
  private:
   ValueDecoder(const Page& page, const ColumnDescriptor& c, const Dictionary& dict,
-               std::vector<uint32_t>* indices)
+               util::ScratchVector<uint32_t>* indices)
       : c_(c), dict_(dict), encoding_(page.encoding), data_(page.values), indices_(*indices) {}
 
   Status Init() {
@@ -482,7 +483,7 @@ class ValueDecoder {
   std::optional<DeltaBinaryPackedDecoder<int64_t>> d64_;
   std::optional<DeltaLengthByteArrayDecoder> dlba_;
   std::optional<DeltaByteArrayDecoder> dba_;
-  std::vector<uint32_t>& indices_;
+  util::ScratchVector<uint32_t>& indices_;
 };
 
 // Read a dictionary page into `dict` (kCorrupt for a second one, kUnsupported for
