@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <string>
@@ -70,6 +71,16 @@ Result<std::string> ScannedRows(const FileReader& reader, const ReadOptions& opt
   return columnar::RowsToJson(*table);
 }
 
+// A corpus file of 8 or more row groups.
+std::unique_ptr<FileReader> ManyRowGroups() {
+  for (const auto& path : test::CorpusFiles()) {
+    if (path.string().find("bad_data") != std::string::npos) continue;
+    auto read = test::ReadWhole(path);
+    if (read && read->reader->num_row_groups() >= 8) return std::move(read->reader);
+  }
+  return nullptr;
+}
+
 TEST(ScanTest, GivesTheRowsOfAPlainReadForEveryCorpusFile) {
   int files = 0, several_groups = 0, call = 0;
   for (const auto& path : test::CorpusFiles()) {
@@ -131,16 +142,7 @@ TEST(ScanTest, FiltersAndCountsLikeRead) {
 
 // An error returned by the consumer stops every worker and comes back from Scan.
 TEST(ScanTest, StopsAtTheFirstErrorOfTheConsumer) {
-  // A file of many row groups.
-  std::unique_ptr<FileReader> reader;
-  for (const auto& path : test::CorpusFiles()) {
-    if (path.string().find("bad_data") != std::string::npos) continue;
-    auto read = test::ReadWhole(path);
-    if (read && read->reader->num_row_groups() >= 8) {
-      reader = std::move(read->reader);
-      break;
-    }
-  }
+  std::unique_ptr<FileReader> reader = ManyRowGroups();
   ASSERT_NE(reader, nullptr);
   std::atomic<int> calls{0};
   ReadOptions options;
@@ -174,6 +176,27 @@ TEST(ScanTest, ReportsDecodingErrorsLikeRead) {
     }
   }
   EXPECT_GT(failing, 0);
+}
+
+// Scans run from tasks of the process-wide pool, as many as it has threads, each
+// asking that same pool for helpers: none is free, so each task's scan must finish
+// on its own thread instead of waiting for helpers that cannot start.
+TEST(ScanTest, RunsFromTheSharedPoolsOwnTasks) {
+  std::unique_ptr<FileReader> reader = ManyRowGroups();
+  ASSERT_NE(reader, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto expected, PlainRows(*reader, {}));
+  util::ThreadPool* pool = util::ThreadPool::Default();
+  std::vector<std::future<std::string>> tasks;
+  for (int t = 0; t < pool->size() + 1; ++t) {
+    tasks.push_back(pool->Submit([&] {
+      ReadOptions options;
+      options.num_threads = 0;
+      options.batch_rows = 500;
+      auto rows = ScannedRows(*reader, options, pool->size());
+      return rows.ok() ? *rows : rows.status().ToString();
+    }));
+  }
+  for (auto& t : tasks) EXPECT_EQ(t.get(), expected);
 }
 
 }  // namespace

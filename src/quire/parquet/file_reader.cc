@@ -1119,10 +1119,35 @@ Status FileReader::ScanPlan(const ReadPlan& plan, const ReadOptions& options,
       pool = owned.get();
     }
   }
-  std::vector<std::future<void>> helpers;
-  for (int w = 1; w < workers; ++w) helpers.push_back(pool->Submit([&work, w] { work(w); }));
+  // The caller is worker 0 and waits only for helpers that started: on a pool whose
+  // threads are all busy (a scan run from the pool's own tasks), helpers start
+  // after the caller has taken every row group, find the scan closed and leave
+  // without touching its state (which lives on the caller's stack).
+  struct Helpers {
+    std::mutex mutex;
+    std::condition_variable idle;
+    bool closed = false;
+    int running = 0;
+  };
+  auto helpers = std::make_shared<Helpers>();
+  for (int w = 1; w < workers; ++w) {
+    pool->Submit([helpers, &work, w] {
+      {
+        std::lock_guard<std::mutex> lock(helpers->mutex);
+        if (helpers->closed) return;
+        ++helpers->running;
+      }
+      work(w);
+      std::lock_guard<std::mutex> lock(helpers->mutex);
+      if (--helpers->running == 0) helpers->idle.notify_all();
+    });
+  }
   work(0);
-  for (auto& h : helpers) h.wait();
+  {
+    std::unique_lock<std::mutex> lock(helpers->mutex);
+    helpers->closed = true;
+    helpers->idle.wait(lock, [&] { return helpers->running == 0; });
+  }
   if (options.stats) {
     for (const ReadStats& s : stats) *options.stats += s;
   }
