@@ -145,7 +145,10 @@ int main(int argc, char** argv) {
     // --stream=0 decodes whole row groups (for comparison).
     options.stream_row_groups = Arg(argc, argv, "stream", "1") == "1";
     const auto schema = (*reader)->schema();
-    std::vector<Aggregates> aggs(static_cast<size_t>(std::max(1, options.num_threads)));
+    // One fold per worker: Scan runs num_threads of them (0: one per core).
+    const int workers = options.num_threads == 0 ? quire::util::ThreadPool::Default()->size()
+                                                 : std::max(1, options.num_threads);
+    std::vector<Aggregates> aggs(static_cast<size_t>(workers));
     std::vector<int64_t> scanned(aggs.size());
     auto fold = [&](int worker, const quire::columnar::RecordBatch& batch) {
       scanned[size_t(worker)] += batch.num_rows();
