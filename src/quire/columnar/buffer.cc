@@ -40,7 +40,7 @@ namespace {
 // Large buffers (decoded columns) are mapped directly and populated with one
 // madvise instead of one page fault per 4 KiB: faults were most of the kernel time
 // when a whole file is decoded into memory. Mappings are rounded to whole pages
-// only: rounding to 2 MiB wasted about 1 MiB of resident memory per buffer (240 MB
+// only: rounding to 2 MiB wasted about 1 MiB of resident memory per buffer (100 MB
 // of a decoded lineitem table). (Transparent huge pages were tried: on this
 // kernel's "madvise" defrag setting, compaction stalls made runs vary between 1.4
 // and 2.9 s.)

@@ -64,7 +64,7 @@ namespace {
 // writing the start offsets from `first` on; each copy moves a whole slot, so
 // `data` needs kWidth bytes of room past the last value.
 template <int kWidth>
-int64_t GatherSlots(const uint8_t* slots, const int32_t* lengths, const uint32_t* idx, int64_t n,
+void GatherSlots(const uint8_t* slots, const int32_t* lengths, const uint32_t* idx, int64_t n,
                     int32_t first, int32_t* offsets, uint8_t* data) {
   int32_t at = 0;
   for (int64_t i = 0; i < n; ++i) {
@@ -73,7 +73,6 @@ int64_t GatherSlots(const uint8_t* slots, const int32_t* lengths, const uint32_t
     offsets[i] = first + at;
     at += lengths[k];
   }
-  return at;
 }
 
 }  // namespace
