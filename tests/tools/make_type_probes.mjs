@@ -358,6 +358,8 @@ const probes = [
    [-42, 42, null]],
   ['decimal_p40_bytes', col('v', 'BYTE_ARRAY', { logical: L.DECIMAL(5, 40), conv: 'DECIMAL', scale: 5, precision: 40 }),
    [le(136, 123456789012345678901234567890123456789n), le(8, -1), null]],
+  ['decimal_p40_small', col('v', 'BYTE_ARRAY', { logical: L.DECIMAL(0, 40), conv: 'DECIMAL', scale: 0, precision: 40 }),
+   [le(136, 1n), le(136, 1n << 64n), le(128, 1n << 64n), le(72, 1n << 64n), null]],
   ['date', col('v', 'INT32', { logical: L.DATE, conv: 'DATE' }),
    [0, -1, 19000, -719528, -719529, -1000000, 2932896, null]],
   ['interval', col('v', 'FIXED_LEN_BYTE_ARRAY', { len: 12, conv: 'INTERVAL' }),
