@@ -1119,35 +1119,10 @@ Status FileReader::ScanPlan(const ReadPlan& plan, const ReadOptions& options,
       pool = owned.get();
     }
   }
-  // The caller is worker 0 and waits only for helpers that started: on a pool whose
-  // threads are all busy (a scan run from the pool's own tasks), helpers start
-  // after the caller has taken every row group, find the scan closed and leave
-  // without touching its state (which lives on the caller's stack).
-  struct Helpers {
-    std::mutex mutex;
-    std::condition_variable idle;
-    bool closed = false;
-    int running = 0;
-  };
-  auto helpers = std::make_shared<Helpers>();
-  for (int w = 1; w < workers; ++w) {
-    pool->Submit([helpers, &work, w] {
-      {
-        std::lock_guard<std::mutex> lock(helpers->mutex);
-        if (helpers->closed) return;
-        ++helpers->running;
-      }
-      work(w);
-      std::lock_guard<std::mutex> lock(helpers->mutex);
-      if (--helpers->running == 0) helpers->idle.notify_all();
-    });
-  }
-  work(0);
-  {
-    std::unique_lock<std::mutex> lock(helpers->mutex);
-    helpers->closed = true;
-    helpers->idle.wait(lock, [&] { return helpers->running == 0; });
-  }
+  // Helpers that start after the caller took every row group find nothing to do
+  // (a scan run from the pool's own tasks): RunWorkers waits only for those that
+  // started.
+  util::RunWorkers(pool, workers, work);
   if (options.stats) {
     for (const ReadStats& s : stats) *options.stats += s;
   }

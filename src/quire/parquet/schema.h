@@ -126,4 +126,28 @@ struct ListShape {
 /// \brief Apply LogicalTypes.md's list rules to the LIST-annotated group `node`.
 QUIRE_EXPORT Result<ListShape> ResolveList(const SchemaDescriptor& schema, int node);
 
+/// \brief Return the Parquet schema that holds Arrow `schema`: the depth-first
+/// element list (root first) a writer puts in the footer.
+///
+/// Nullable fields are OPTIONAL, others REQUIRED. Leaves get the logical type
+/// (and, where one exists, the legacy converted type) other readers expect:
+/// int8/16 and unsigned integers INTEGER(width, sign) on INT32/INT64; decimals
+/// DECIMAL on INT32 (precision <= 9), INT64 (<= 18) or the smallest
+/// FIXED_LEN_BYTE_ARRAY; date32/date64 DATE; time32 TIME(MILLIS), time64
+/// TIME(MICROS|NANOS), both not adjusted to UTC; timestamps TIMESTAMP in their unit
+/// (seconds as MILLIS), adjusted to UTC when they have a timezone; strings STRING;
+/// float16 FLOAT16; fixed_size_binary(16) with extension "arrow.uuid" UUID;
+/// month-day-nano intervals the legacy INTERVAL; durations plain INT64;
+/// dictionaries their value type; lists (all three kinds) the three-level LIST
+/// form (`<name> (LIST) { repeated group list { <element> } }`); maps
+/// `<name> (MAP) { repeated group key_value { required key; value } }`; structs
+/// groups; the null type INT32 annotated UNKNOWN; a struct with the extension
+/// "arrow.parquet.variant" a VARIANT group.
+/// \return kUnsupported for a struct without fields (Parquet has no empty
+/// groups); kInvalidArgument for a schema without fields.
+QUIRE_EXPORT Result<std::vector<SchemaElement>> ToParquetSchema(const columnar::Schema& schema);
+
+/// \brief Return the fewest bytes of a FIXED_LEN_BYTE_ARRAY DECIMAL of `precision`.
+QUIRE_EXPORT int32_t DecimalByteWidth(int32_t precision);
+
 }  // namespace quire::parquet

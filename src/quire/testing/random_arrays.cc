@@ -33,14 +33,15 @@ class Generator {
     return s;
   }
 
-  Status Fill(ArrayBuilder& b, int64_t length) {
-    for (int64_t i = 0; i < length; ++i) QUIRE_RETURN_NOT_OK(AppendOne(b));
+  // `nullable` false: the field is declared non-nullable, so no nulls at its level.
+  Status Fill(ArrayBuilder& b, int64_t length, bool nullable = true) {
+    for (int64_t i = 0; i < length; ++i) QUIRE_RETURN_NOT_OK(AppendOne(b, nullable));
     return Status::OK();
   }
 
-  Status AppendOne(ArrayBuilder& b) {
+  Status AppendOne(ArrayBuilder& b, bool nullable = true) {
     const DataType& t = *b.type();
-    if (t.id() == TypeId::kNull || Null()) return b.AppendNull();
+    if (t.id() == TypeId::kNull || (nullable && Null())) return b.AppendNull();
     switch (t.id()) {
       case TypeId::kBool: return static_cast<BooleanBuilder&>(b).Append(Int(0, 1));
       case TypeId::kInt8: return static_cast<Int8Builder&>(b).Append(int8_t(Int(-128, 127)));
@@ -93,17 +94,17 @@ class Generator {
       case TypeId::kList: {
         auto& lb = static_cast<ListBuilder&>(b);
         QUIRE_RETURN_NOT_OK(lb.Append());
-        return Fill(*lb.value_builder(), Int(0, o_.max_list_length));
+        return Fill(*lb.value_builder(), Int(0, o_.max_list_length), t.value_field()->nullable());
       }
       case TypeId::kLargeList: {
         auto& lb = static_cast<LargeListBuilder&>(b);
         QUIRE_RETURN_NOT_OK(lb.Append());
-        return Fill(*lb.value_builder(), Int(0, o_.max_list_length));
+        return Fill(*lb.value_builder(), Int(0, o_.max_list_length), t.value_field()->nullable());
       }
       case TypeId::kFixedSizeList: {
         auto& lb = static_cast<FixedSizeListBuilder&>(b);
         QUIRE_RETURN_NOT_OK(lb.Append());
-        return Fill(*lb.value_builder(), t.list_size());
+        return Fill(*lb.value_builder(), t.list_size(), t.value_field()->nullable());
       }
       case TypeId::kMap: {
         auto& mb = static_cast<MapBuilder&>(b);
@@ -115,12 +116,14 @@ class Generator {
         Status st = Fill(*mb.key_builder(), n);
         o_.null_probability = saved;
         QUIRE_RETURN_NOT_OK(st);
-        return Fill(*mb.item_builder(), n);
+        return Fill(*mb.item_builder(), n, t.value_type()->field(1)->nullable());
       }
       case TypeId::kStruct: {
         auto& sb = static_cast<StructBuilder&>(b);
         QUIRE_RETURN_NOT_OK(sb.Append());
-        for (int c = 0; c < sb.num_fields(); ++c) QUIRE_RETURN_NOT_OK(AppendOne(*sb.field_builder(c)));
+        for (int c = 0; c < sb.num_fields(); ++c) {
+          QUIRE_RETURN_NOT_OK(AppendOne(*sb.field_builder(c), t.field(c)->nullable()));
+        }
         return Status::OK();
       }
       case TypeId::kDictionary: {

@@ -39,4 +39,30 @@ ThreadPool* ThreadPool::Default() {
   return &pool;
 }
 
+void RunWorkers(ThreadPool* pool, int workers, const std::function<void(int worker)>& work) {
+  struct Helpers {
+    std::mutex mutex;
+    std::condition_variable idle;
+    bool closed = false;
+    int running = 0;
+  };
+  auto helpers = std::make_shared<Helpers>();
+  for (int w = 1; w < workers && pool != nullptr; ++w) {
+    pool->Submit([helpers, &work, w] {
+      {
+        std::lock_guard<std::mutex> lock(helpers->mutex);
+        if (helpers->closed) return;
+        ++helpers->running;
+      }
+      work(w);
+      std::lock_guard<std::mutex> lock(helpers->mutex);
+      if (--helpers->running == 0) helpers->idle.notify_all();
+    });
+  }
+  work(0);
+  std::unique_lock<std::mutex> lock(helpers->mutex);
+  helpers->closed = true;
+  helpers->idle.wait(lock, [&] { return helpers->running == 0; });
+}
+
 }  // namespace quire::util

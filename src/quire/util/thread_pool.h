@@ -57,4 +57,16 @@ class QUIRE_EXPORT ThreadPool {
   std::vector<std::thread> workers_;
 };
 
+/// \brief Run `work(w)` for workers w = 0 .. workers - 1: the caller runs worker 0,
+/// and up to `workers - 1` helpers are submitted to `pool` (which may be null when
+/// `workers` is 1).
+///
+/// Returns when the caller's worker and every helper that started have finished.
+/// A helper that starts only after that (every pool thread was busy, e.g. when
+/// called from the pool's own tasks) returns at once without calling `work`, so
+/// `work` must be written so that worker 0 alone finishes the job (workers take
+/// tasks from a shared counter). Never deadlocks on a busy pool.
+QUIRE_EXPORT void RunWorkers(ThreadPool* pool, int workers,
+                             const std::function<void(int worker)>& work);
+
 }  // namespace quire::util
