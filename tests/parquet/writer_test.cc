@@ -25,8 +25,6 @@ using columnar::TypePtr;
 bool Writable(const TypePtr& t) {
   if (t->id() == TypeId::kIntervalMonthDayNano) return false;  // negative parts
   if (t->is_decimal() && t->scale() < 0) return false;
-  // Random seconds overflow Parquet's milliseconds (tested below).
-  if (t->id() == TypeId::kTimestamp && t->unit() == columnar::TimeUnit::kSecond) return false;
   for (const auto& f : t->fields()) {
     if (!Writable(f->type())) return false;
   }

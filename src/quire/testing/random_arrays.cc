@@ -71,7 +71,17 @@ class Generator {
       case TypeId::kTime64:
         return static_cast<Int64Builder&>(b).Append(
             Int(0, t.unit() == TimeUnit::kMicro ? 86399999999LL : 86399999999999LL));
-      case TypeId::kTimestamp:
+      case TypeId::kTimestamp: {
+        // Within +-250e9 s of 1970 (about +-8000 years), so that every reader's
+        // calendar holds them (DuckDB refuses timestamps past year 294247).
+        const int64_t per_second = t.unit() == TimeUnit::kSecond  ? 1
+                                   : t.unit() == TimeUnit::kMilli ? 1000
+                                   : t.unit() == TimeUnit::kMicro ? 1000000
+                                                                  : 1000000000;
+        const int64_t limit =
+            per_second == 1000000000 ? 4000000000000000000LL : 250000000000LL * per_second;
+        return static_cast<Int64Builder&>(b).Append(Int(-limit, limit));
+      }
       case TypeId::kDuration:
         return static_cast<Int64Builder&>(b).Append(Int(-4000000000000000000LL, 4000000000000000000LL));
       case TypeId::kIntervalMonthDayNano:
