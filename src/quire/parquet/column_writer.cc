@@ -144,9 +144,13 @@ enum class BinaryKind : uint8_t { kOffsets32, kOffsets64, kViews };
 
 struct Source {
   const Array* array = nullptr;
-  // Fixed width: value of slot s at fixed + s * width.
+  // Fixed width: value of slot s is `width` bytes at fixed + s * stride (the
+  // stride is wider than the value when the low bytes of wider values are taken:
+  // decimal128 stored as INT32/INT64).
   const uint8_t* fixed = nullptr;
   int width = 0;
+  int stride = 0;
+  const uint8_t* At(int64_t s) const { return fixed + s * stride; }
   ScratchVector<uint8_t> owned;
   // BOOLEAN.
   const uint8_t* bits = nullptr;
@@ -170,7 +174,7 @@ struct Source {
     return {};
   }
   std::string_view Fixed(int64_t s) const {
-    return {reinterpret_cast<const char*>(fixed) + s * width, size_t(width)};
+    return {reinterpret_cast<const char*>(At(s)), size_t(width)};
   }
   bool Bool(int64_t s) const { return util::GetBit(bits, bit_offset + s); }
 };
@@ -194,8 +198,8 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   return q;
 }
 
-Status MakeSource(const Array& a, const ColumnDescriptor& col, const std::string& name,
-                  Source* src) {
+Status MakeSourceOf(const Array& a, const ColumnDescriptor& col, const std::string& name,
+                    Source* src) {
   src->array = &a;
   const TypeId id = a.type_id();
   const int64_t n = a.length();
@@ -228,14 +232,11 @@ Status MakeSource(const Array& a, const ColumnDescriptor& col, const std::string
             direct(4);
           }
           return Status::OK();
-        case TypeId::kDecimal128: {
-          src->owned.resize(size_t(n) * 4);
-          const uint8_t* in = a.buffer(1)->data() + a.offset() * 16;
-          for (int64_t i = 0; i < n; ++i) std::memcpy(src->owned.data() + i * 4, in + i * 16, 4);
-          src->fixed = src->owned.data();
+        case TypeId::kDecimal128:  // the low 4 bytes of each 16 (little-endian)
+          src->fixed = a.buffer(1)->data() + a.offset() * 16;
           src->width = 4;
+          src->stride = 16;
           return Status::OK();
-        }
         default: break;
       }
       break;
@@ -263,14 +264,11 @@ Status MakeSource(const Array& a, const ColumnDescriptor& col, const std::string
             direct(8);
           }
           return Status::OK();
-        case TypeId::kDecimal128: {
-          src->owned.resize(size_t(n) * 8);
-          const uint8_t* in = a.buffer(1)->data() + a.offset() * 16;
-          for (int64_t i = 0; i < n; ++i) std::memcpy(src->owned.data() + i * 8, in + i * 16, 8);
-          src->fixed = src->owned.data();
+        case TypeId::kDecimal128:  // the low 8 bytes of each 16
+          src->fixed = a.buffer(1)->data() + a.offset() * 16;
           src->width = 8;
+          src->stride = 16;
           return Status::OK();
-        }
         default: break;
       }
       break;
@@ -354,6 +352,13 @@ Status MakeSource(const Array& a, const ColumnDescriptor& col, const std::string
                           ToString(col.physical_type));
 }
 
+Status MakeSource(const Array& a, const ColumnDescriptor& col, const std::string& name,
+                  Source* src) {
+  QUIRE_RETURN_NOT_OK(MakeSourceOf(a, col, name, src));
+  if (src->stride == 0) src->stride = src->width;
+  return Status::OK();
+}
+
 // ---------------------------------------------------------------------------
 // Statistics in the column's sort order (LogicalTypes.md, "Sort Order").
 
@@ -392,6 +397,26 @@ Order OrderOf(const ColumnDescriptor& col, const columnar::DataType& type) {
   }
 }
 
+// Unsigned lexicographic comparison, deciding most pairs on their first 8 bytes.
+inline int CompareBytes(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  if (n >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data(), 8);
+    std::memcpy(&y, b.data(), 8);
+    if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+  }
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t x = uint8_t(a[i]), y = uint8_t(b[i]);
+      if (x != y) return x < y ? -1 : 1;
+    }
+  } else if (const int c = std::memcmp(a.data(), b.data(), n); c != 0) {
+    return c < 0 ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
 // Compare two PLAIN-encoded values (without length prefix) in `order`.
 int CompareEncoded(Order order, std::string_view a, std::string_view b) {
   auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
@@ -416,10 +441,7 @@ int CompareEncoded(Order order, std::string_view a, std::string_view b) {
       if (sa != sb) return cmp(sa, sb);
       return a.substr(1).compare(b.substr(1)) < 0 ? -1 : (a.substr(1) == b.substr(1) ? 0 : 1);
     }
-    case Order::kBytes: {
-      const int c = a.compare(b);
-      return c < 0 ? -1 : (c > 0 ? 1 : 0);
-    }
+    case Order::kBytes: return CompareBytes(a, b);
     case Order::kNone: return 0;
   }
   return 0;
@@ -507,9 +529,16 @@ class Dictionary {
     Rehash(1024);
   }
 
+  static uint64_t HashFixed(uint64_t bits) { return Mix(bits); }
+  // Start loading the slot of hash `h` (large tables miss the cache on every probe;
+  // prefetching a group of them overlaps the misses).
+  void Prefetch(uint64_t h) const {
+    __builtin_prefetch(&slots_[size_t(h) & (slots_.size() - 1)]);
+  }
+
   // Return the index of `v` (fixed width <= 8: its bits in `bits`), inserting it.
-  uint32_t InsertFixed(uint64_t bits) {
-    uint64_t h = Mix(bits);
+  uint32_t InsertFixed(uint64_t bits) { return InsertFixed(bits, Mix(bits)); }
+  uint32_t InsertFixed(uint64_t bits, uint64_t h) {
     size_t mask = slots_.size() - 1;
     size_t p = size_t(h) & mask;
     while (true) {
@@ -624,6 +653,39 @@ class ChunkEncoder {
     }
   }
 
+  // Insert values [k0, k1) of a slice of fixed width (kWidth, or src.width when 0)
+  // into `dict`, appending their indices at indices_[*w]. Groups of 16: hash and
+  // prefetch every slot, then insert; repeats of the previous value (sorted or
+  // clustered data) skip the table.
+  template <int kWidth>
+  void InsertGroupFixed(const LeafSlice& s, const Source& src, int64_t k0, int64_t k1,
+                        Dictionary* dict, size_t* w) {
+    const size_t width = kWidth ? size_t(kWidth) : size_t(src.width);
+    constexpr int64_t kGroup = 16;
+    uint64_t bits[kGroup];
+    uint64_t hashes[kGroup];
+    uint64_t prev_bits = 0;
+    uint32_t prev = UINT32_MAX;
+    for (int64_t g = k0; g < k1; g += kGroup) {
+      const int64_t n = std::min(kGroup, k1 - g);
+      for (int64_t j = 0; j < n; ++j) {
+        const int64_t slot = s.dense ? g + j : s.slots[size_t(g + j)];
+        uint64_t b = 0;
+        std::memcpy(&b, src.At(slot), width);
+        bits[j] = b;
+        hashes[j] = Dictionary::HashFixed(b);
+        dict->Prefetch(hashes[j]);
+      }
+      for (int64_t j = 0; j < n; ++j) {
+        if (prev == UINT32_MAX || bits[j] != prev_bits) {
+          prev = dict->InsertFixed(bits[j], hashes[j]);
+          prev_bits = bits[j];
+        }
+        indices_[(*w)++] = prev;
+      }
+    }
+  }
+
   Status TryDictionary(std::span<const LeafSlice* const> slices) {
     const bool bytes_keys =
         col_.physical_type == Type::kByteArray ||
@@ -644,18 +706,23 @@ class ChunkEncoder {
       for (int64_t k0 = 0; k0 < n; k0 += kMiniBatch) {
         const int64_t k1 = std::min(n, k0 + kMiniBatch);
         if (bytes_keys) {
+          std::string_view prev_value;
+          uint32_t prev = UINT32_MAX;
           for (int64_t k = k0; k < k1; ++k) {
             const int64_t slot = s.dense ? k : s.slots[size_t(k)];
-            indices_[w++] = dict->InsertBytes(col_.physical_type == Type::kByteArray
-                                                  ? src.Bytes(slot)
-                                                  : src.Fixed(slot));
+            const std::string_view v =
+                col_.physical_type == Type::kByteArray ? src.Bytes(slot) : src.Fixed(slot);
+            if (prev == UINT32_MAX || v != prev_value) {
+              prev = dict->InsertBytes(v);
+              prev_value = v;
+            }
+            indices_[w++] = prev;
           }
         } else {
-          for (int64_t k = k0; k < k1; ++k) {
-            const int64_t slot = s.dense ? k : s.slots[size_t(k)];
-            uint64_t bits = 0;
-            std::memcpy(&bits, src.fixed + slot * src.width, size_t(src.width));
-            indices_[w++] = dict->InsertFixed(bits);
+          switch (src.width) {
+            case 4: InsertGroupFixed<4>(s, src, k0, k1, dict.get(), &w); break;
+            case 8: InsertGroupFixed<8>(s, src, k0, k1, dict.get(), &w); break;
+            default: InsertGroupFixed<0>(s, src, k0, k1, dict.get(), &w); break;
           }
         }
         const int64_t ndv = int64_t(dict->size());
@@ -673,8 +740,39 @@ class ChunkEncoder {
     }
     dictionary_ = std::move(dict);
     index_width_ = BitWidth(uint64_t(dictionary_->size() - 1));
+    // Ranks pay where comparing values costs more than an integer min/max and the
+    // dictionary is small against the values (sorting it is n log n).
+    if ((order_ == Order::kBytes || order_ == Order::kSignedBE) &&
+        int64_t(dictionary_->size()) * 16 <= total_values_) {
+      RankDictionary();
+    }
     value_encoding_ = Encoding::kRleDictionary;
     return Status::OK();
+  }
+
+  // The PLAIN bytes of dictionary entry `i`.
+  std::string_view DictionaryValue(size_t i) const {
+    if (col_.physical_type == Type::kByteArray ||
+        (col_.physical_type == Type::kFixedLenByteArray && col_.type_length > 8)) {
+      return dictionary_->values()[i];
+    }
+    const size_t w = col_.physical_type == Type::kFixedLenByteArray ? size_t(col_.type_length)
+                                                                    : size_t(sources_[0].width);
+    return {reinterpret_cast<const char*>(&dictionary_->fixed()[i]), w};
+  }
+
+  // Rank the dictionary in the column's order, so that a page's min and max are the
+  // entries of its smallest and largest index rank: one integer min/max per value
+  // instead of a comparison of values.
+  void RankDictionary() {
+    const size_t n = dictionary_->size();
+    by_rank_.resize(n);
+    for (size_t i = 0; i < n; ++i) by_rank_[i] = uint32_t(i);
+    std::sort(by_rank_.begin(), by_rank_.end(), [&](uint32_t a, uint32_t b) {
+      return CompareEncoded(order_, DictionaryValue(a), DictionaryValue(b)) < 0;
+    });
+    rank_.resize(n);
+    for (size_t r = 0; r < n; ++r) rank_[by_rank_[r]] = uint32_t(r);
   }
 
   Status WriteDictionaryPage() {
@@ -742,12 +840,20 @@ class ChunkEncoder {
       // Levels.
       int64_t nv;
       if (col_.max_def_level > 0) {
-        const size_t at = page_def_.size();
-        page_def_.resize(at + size_t(end - lvl));
-        if (s.def_levels.empty()) {
-          std::fill(page_def_.begin() + ptrdiff_t(at), page_def_.end(), col_.max_def_level);
+        if (s.def_levels.empty() && page_def_.empty()) {
+          // Every level so far is max_def: count them, materialise only if needed.
+          page_def_max_run_ += end - lvl;
+          nv = end - lvl;
+        } else if (s.def_levels.empty()) {
+          page_def_.resize(page_def_.size() + size_t(end - lvl), col_.max_def_level);
           nv = end - lvl;
         } else {
+          if (page_def_max_run_ > 0) {
+            page_def_.assign(size_t(page_def_max_run_), col_.max_def_level);
+            page_def_max_run_ = 0;
+          }
+          const size_t at = page_def_.size();
+          page_def_.resize(at + size_t(end - lvl));
           std::memcpy(page_def_.data() + at, s.def_levels.data() + lvl,
                       size_t(end - lvl) * sizeof(int16_t));
           nv = 0;
@@ -789,7 +895,20 @@ class ChunkEncoder {
     if (n == 0) return;
     auto slot = [&](int64_t j) { return s.dense ? k + j : s.slots[size_t(k + j)]; };
     // Statistics.
-    if (o_.statistics || o_.page_index) Stats(src, n, slot);
+    if (o_.statistics || o_.page_index) {
+      if (!rank_.empty()) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        const uint32_t* idx = indices_.data() + index_cursor_;
+        for (int64_t j = 0; j < n; ++j) {
+          const uint32_t r = rank_[idx[j]];
+          lo = r < lo ? r : lo;
+          hi = r > hi ? r : hi;
+        }
+        page_stats_.Update(order_, DictionaryValue(by_rank_[lo]), DictionaryValue(by_rank_[hi]));
+      } else {
+        Stats(src, n, slot);
+      }
+    }
     if (col_.physical_type == Type::kByteArray) {
       int64_t bytes = 0;
       for (int64_t j = 0; j < n; ++j) bytes += int64_t(src.Bytes(slot(j)).size());
@@ -850,12 +969,14 @@ class ChunkEncoder {
         uint8_t* p = staged_.Extend(w * size_t(n));
         if (col_.physical_type == Type::kInt32 && src.fixed == nullptr) {
           std::memset(p, 0, w * size_t(n));  // the null type has no values
-        } else if (s.dense) {
-          std::memcpy(p, src.fixed + k * int64_t(w), w * size_t(n));
+        } else if (s.dense && src.stride == src.width) {
+          std::memcpy(p, src.At(k), w * size_t(n));
+        } else if (w == 8) {
+          for (int64_t j = 0; j < n; ++j) std::memcpy(p + size_t(j) * 8, src.At(slot(j)), 8);
+        } else if (w == 4) {
+          for (int64_t j = 0; j < n; ++j) std::memcpy(p + size_t(j) * 4, src.At(slot(j)), 4);
         } else {
-          for (int64_t j = 0; j < n; ++j) {
-            std::memcpy(p + size_t(j) * w, src.fixed + slot(j) * int64_t(w), w);
-          }
+          for (int64_t j = 0; j < n; ++j) std::memcpy(p + size_t(j) * w, src.At(slot(j)), w);
         }
         return;
       }
@@ -871,7 +992,7 @@ class ChunkEncoder {
         const uint8_t b = src.Bool(slot);
         return XXH64(&b, 1, 0);
       }
-      default: return XXH64(src.fixed + slot * src.width, size_t(src.width), 0);
+      default: return XXH64(src.At(slot), size_t(src.width), 0);
     }
   }
 
@@ -919,8 +1040,19 @@ class ChunkEncoder {
         page_stats_.Update(order_, AsBytes(lo), AsBytes(hi));
         return;
       }
-      case Order::kSignedBE:
-      case Order::kBytes: {
+      case Order::kBytes:
+        if (col_.physical_type == Type::kByteArray) {
+          std::string_view lo = src.Bytes(slot(0)), hi = lo;
+          for (int64_t j = 1; j < n; ++j) {
+            const std::string_view v = src.Bytes(slot(j));
+            if (CompareBytes(v, lo) < 0) lo = v;
+            if (CompareBytes(v, hi) > 0) hi = v;
+          }
+          page_stats_.Update(order_, lo, hi);
+          return;
+        }
+        [[fallthrough]];
+      case Order::kSignedBE: {
         const bool bytes = col_.physical_type == Type::kByteArray;
         std::string_view lo = bytes ? src.Bytes(slot(0)) : src.Fixed(slot(0));
         std::string_view hi = lo;
@@ -938,7 +1070,7 @@ class ChunkEncoder {
   template <typename T>
   static T Load(const Source& src, int64_t slot) {
     T v;
-    std::memcpy(&v, src.fixed + slot * int64_t(sizeof(T)), sizeof(T));
+    std::memcpy(&v, src.At(slot), sizeof(T));
     return v;
   }
 
@@ -988,15 +1120,22 @@ class ChunkEncoder {
     }
   }
 
-  static void EncodeLevels(const ScratchVector<int16_t>& levels, int16_t max_level,
-                           Sink* out) {
+  // Encode `levels`, or, when it is empty, `max_run` levels of `max_level`.
+  static void EncodeLevels(const ScratchVector<int16_t>& levels, int64_t max_run,
+                           int16_t max_level, Sink* out) {
     const int width = BitWidth(uint64_t(max_level));
+    const size_t value_bytes = size_t(width + 7) / 8;
+    if (levels.empty()) {
+      if (max_run == 0) return;
+      AppendUleb(uint64_t(max_run) << 1, out);
+      for (size_t b = 0; b < value_bytes; ++b) out->AppendByte(uint8_t(max_level >> (8 * b)));
+      return;
+    }
     const size_t n = levels.size();
     bool same = true;
     for (size_t i = 1; i < n && same; ++i) same = levels[i] == levels[0];
-    if (same && n > 0) {
+    if (same) {
       AppendUleb(uint64_t(n) << 1, out);
-      const size_t value_bytes = size_t(width + 7) / 8;
       for (size_t b = 0; b < value_bytes; ++b) out->AppendByte(uint8_t(levels[0] >> (8 * b)));
       return;
     }
@@ -1008,16 +1147,18 @@ class ChunkEncoder {
     std::vector<int64_t> def_hist, rep_hist;
     if (col_.max_def_level > 0) {
       def_hist.assign(size_t(col_.max_def_level) + 1, 0);
+      def_hist.back() += page_def_max_run_;
       for (int16_t d : page_def_) ++def_hist[size_t(d)];
     }
     if (col_.max_rep_level > 0) {
       rep_hist.assign(size_t(col_.max_rep_level) + 1, 0);
       for (int16_t r : page_rep_) ++rep_hist[size_t(r)];
     }
-    Sink rep, def, values;
-    if (col_.max_rep_level > 0) EncodeLevels(page_rep_, col_.max_rep_level, &rep);
-    if (col_.max_def_level > 0) EncodeLevels(page_def_, col_.max_def_level, &def);
-    QUIRE_RETURN_NOT_OK(EncodeValues(&values));
+    Sink rep, def;
+    if (col_.max_rep_level > 0) EncodeLevels(page_rep_, 0, col_.max_rep_level, &rep);
+    if (col_.max_def_level > 0) {
+      EncodeLevels(page_def_, page_def_max_run_, col_.max_def_level, &def);
+    }
 
     PageHeader h;
     const int64_t nulls = page_levels_ - page_values_;
@@ -1032,9 +1173,10 @@ class ChunkEncoder {
       v2.repetition_levels_byte_length = int32_t(rep.size());
       v2.is_compressed = o_.codec != CompressionCodec::kUncompressed;
       h.data_page_header_v2 = v2;
-      Sink levels;
+      Sink levels, values;
       levels.Append(rep.data(), rep.size());
       levels.Append(def.data(), def.size());
+      QUIRE_RETURN_NOT_OK(EncodeValues(&values));
       QUIRE_RETURN_NOT_OK(WritePage(h, {values.data(), values.size()},
                                     {levels.data(), levels.size()}, *v2.is_compressed));
     } else {
@@ -1054,7 +1196,7 @@ class ChunkEncoder {
         body.AppendLE(uint32_t(def.size()));
         body.Append(def.data(), def.size());
       }
-      body.Append(values.data(), values.size());
+      QUIRE_RETURN_NOT_OK(EncodeValues(&body));
       QUIRE_RETURN_NOT_OK(WritePage(h, {body.data(), body.size()}, {}, true));
     }
     Count(h.type, value_encoding_);
@@ -1100,6 +1242,7 @@ class ChunkEncoder {
     num_levels_written_ += page_levels_;
     // Reset.
     page_def_.clear();
+    page_def_max_run_ = 0;
     page_rep_.clear();
     page_indices_.clear();
     staged_.clear();
@@ -1329,6 +1472,7 @@ class ChunkEncoder {
 
   std::unique_ptr<Dictionary> dictionary_;
   ScratchVector<uint32_t> indices_;
+  std::vector<uint32_t> rank_, by_rank_;  // dictionary order (RankDictionary)
   size_t index_cursor_ = 0;
   int index_width_ = 0;
   Encoding value_encoding_ = Encoding::kPlain;
@@ -1341,6 +1485,7 @@ class ChunkEncoder {
 
   // Current page.
   ScratchVector<int16_t> page_def_, page_rep_;
+  int64_t page_def_max_run_ = 0;  // leading max_def levels not in page_def_
   ScratchVector<uint32_t> page_indices_;
   Sink staged_;
   std::vector<std::string_view> strings_;
