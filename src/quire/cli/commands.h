@@ -4,6 +4,7 @@
 /// \brief Subcommands of the `quire` command line; each returns the exit code.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,33 @@ struct InspectOptions {
 
 /// \brief Describe a Parquet file: schema, metadata, row groups and column chunks.
 int RunInspect(const InspectOptions& options);
+
+/// \brief Options of `quire convert`.
+struct ConvertOptions {
+  std::string input;   ///< a file, or "-" for stdin (CSV, JSON Lines)
+  std::string output;  ///< a file, or "-" for stdout (CSV, JSON Lines)
+  std::string from;    ///< csv, jsonl, parquet; empty: from the input's extension
+  std::string to;      ///< parquet, csv, jsonl; empty: from the output's extension
+  std::string schema_file;
+  std::string codec;
+  std::optional<int> compression_level;
+  int64_t row_group_rows = 0;
+  int page_version = 1;
+  bool no_dictionary = false;
+  std::vector<std::string> encodings;      ///< COLUMN=ENCODING
+  std::vector<std::string> bloom_filters;  ///< columns
+  std::string delimiter;
+  bool no_header = false;
+  int64_t infer_rows = 0;
+  std::string rejects;
+  int threads = 0;
+  std::string progress = "auto";  ///< auto (on a terminal), always, never
+  bool overwrite = true;
+  bool quiet = false;
+};
+
+/// \brief Convert between CSV, JSON Lines and Parquet.
+int RunConvert(const ConvertOptions& options);
 
 /// \brief Map a Status to the documented exit code.
 int ExitCodeFor(const Status& status);

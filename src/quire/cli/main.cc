@@ -52,6 +52,71 @@ int main(int argc, char** argv) {
                     "Also list every page of every column chunk: kind, encoding, values, "
                     "nulls and rows (v2), sizes, CRC");
 
+  quire::cli::ConvertOptions convert_options;
+  auto* convert = app.add_subcommand(
+      "convert",
+      "Convert between CSV, JSON Lines and Parquet: CSV or JSON Lines to Parquet (types "
+      "inferred or from --schema), Parquet to CSV or JSON Lines, Parquet to Parquet "
+      "(another codec, encodings, page version or row-group size; every value and type "
+      "kept). Formats come from the file extensions (.csv, .tsv, .jsonl, .ndjson, .json, "
+      ".parquet) or --from/--to. Streams with bounded memory; a progress bar on a "
+      "terminal. The output appears whole when done, or not at all.");
+  convert->add_option("IN", convert_options.input, "Input file, or - for stdin")->required();
+  convert->add_option("OUT", convert_options.output, "Output file, or - for stdout")
+      ->required();
+  convert->add_option("--from", convert_options.from, "Input format")
+      ->check(CLI::IsMember({"csv", "jsonl", "parquet"}));
+  convert->add_option("--to", convert_options.to, "Output format")
+      ->check(CLI::IsMember({"csv", "jsonl", "parquet"}));
+  convert->add_option(
+      "--schema", convert_options.schema_file,
+      "Column types of CSV/JSON Lines input instead of inference: one 'name type' per line "
+      "(types as quire prints them or SQL names: int64, bigint, double, string, date, "
+      "timestamp, decimal(15,2), list<int32>, ...; 'not null' at the end for required "
+      "columns; # comments)");
+  convert->add_option("--codec", convert_options.codec,
+                      "Parquet compression: snappy (default), zstd, gzip, brotli, lz4, none");
+  convert->add_option("--compression-level", convert_options.compression_level,
+                      "Level of zstd (default 3), gzip (6) or brotli (8)");
+  convert->add_option("--row-group-size", convert_options.row_group_rows,
+                      "Rows per Parquet row group (default 1048576, or 128 MiB of data)")
+      ->check(CLI::PositiveNumber);
+  convert->add_option("--page-version", convert_options.page_version,
+                      "Parquet data page version, 1 (default) or 2")
+      ->check(CLI::IsMember({1, 2}));
+  convert->add_flag("--no-dictionary", convert_options.no_dictionary,
+                    "Do not dictionary-encode (by default columns are, where it pays)");
+  convert->add_option("--encoding", convert_options.encodings,
+                      "COLUMN=ENCODING for values not dictionary-encoded: plain, "
+                      "delta_binary_packed, delta_length_byte_array, delta_byte_array, "
+                      "byte_stream_split (repeatable)");
+  convert->add_option("--bloom-filter", convert_options.bloom_filters,
+                      "Write a bloom filter for COLUMN (repeatable)");
+  convert->add_option("--delimiter", convert_options.delimiter,
+                      "CSV field delimiter (default ',', '\\t' for tab; .tsv files use tab)");
+  convert->add_flag("--no-header", convert_options.no_header,
+                    "CSV input has no header row (columns are named f0, f1, ...)");
+  convert->add_option(
+      "--infer-rows", convert_options.infer_rows,
+      "Rows sampled to infer types (default 16384). Each column gets the narrowest type "
+      "that holds every sampled value: bool, int64, float64, date (YYYY-MM-DD), timestamp "
+      "(with a Z or +HH:MM offset: in UTC), else string; int64 widens to float64 and date "
+      "to timestamp, any other mix gives string, an all-null column is string. Later "
+      "values that do not fit are malformed rows.");
+  convert->add_option("--rejects", convert_options.rejects,
+                      "Write malformed rows (ragged, bad quoting, values that do not fit the "
+                      "column type) to this file, each after a '# FILE:LINE: reason' line, "
+                      "and go on; without it the first one stops the conversion with an "
+                      "error naming the line and column");
+  convert->add_option("--threads", convert_options.threads,
+                      "Threads for parsing and encoding (default: one per core)");
+  convert->add_option("--progress", convert_options.progress,
+                      "auto (on a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  convert->add_flag("!--no-overwrite", convert_options.overwrite,
+                    "Fail if OUT exists when the conversion ends");
+  convert->add_flag("-q,--quiet", convert_options.quiet, "Do not print the summary line");
+
   app.footer(
       "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "
       "4 commit conflict, 5 corrupt input.");
@@ -66,5 +131,6 @@ int main(int argc, char** argv) {
   if (demo->parsed()) return quire::cli::RunDemo(rows);
   if (cat->parsed()) return quire::cli::RunCat(cat_options);
   if (inspect->parsed()) return quire::cli::RunInspect(inspect_options);
+  if (convert->parsed()) return quire::cli::RunConvert(convert_options);
   return 0;
 }

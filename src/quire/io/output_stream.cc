@@ -142,7 +142,36 @@ class LocalOutput final : public OutputStream {
   int64_t position_ = 0;
 };
 
+// Standard output, written through: what was written cannot be taken back.
+class StdoutStream final : public OutputStream {
+ public:
+  Status Write(std::span<const uint8_t> data) override {
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::write(STDOUT_FILENO, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IOError("<stdout>: write failed: {}", std::strerror(errno));
+      }
+      done += size_t(n);
+    }
+    position_ += int64_t(data.size());
+    return Status::OK();
+  }
+  using OutputStream::Write;
+  int64_t position() const override { return position_; }
+  Status Close() override { return Status::OK(); }
+  void Abort() override {}
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_ = "<stdout>";
+  int64_t position_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<OutputStream> OpenStdout() { return std::make_unique<StdoutStream>(); }
 
 Result<std::unique_ptr<OutputStream>> OpenLocalOutput(std::string path,
                                                       const LocalOutputOptions& options) {

@@ -59,6 +59,10 @@ struct LocalOutputOptions {
 QUIRE_EXPORT Result<std::unique_ptr<OutputStream>> OpenLocalOutput(
     std::string path, const LocalOutputOptions& options = {});
 
+/// \brief Return a stream to standard output. Unlike files, what is written is
+/// visible at once and Abort() cannot take it back.
+QUIRE_EXPORT std::unique_ptr<OutputStream> OpenStdout();
+
 /// \brief An output stream into memory; the bytes are in buffer() after Close().
 class QUIRE_EXPORT BufferOutputStream final : public OutputStream {
  public:

@@ -304,10 +304,19 @@ Status FileWriter::Impl::Flush() {
   std::vector<Result<EncodedColumnChunk>> chunks(size_t(num_leaves),
                                                  Status::Internal("not encoded"));
   // One task per top-level field: shred every pending batch, encode its leaves.
+  // Largest fields first, so that no worker is left alone with a big one at the end.
+  std::vector<std::pair<int64_t, int>> order;
+  for (int f = 0; f < num_fields; ++f) {
+    int64_t bytes = 0;
+    for (const auto& b : pending) bytes += ArrayBytes(*b->column(f));
+    order.push_back({-bytes, f});
+  }
+  std::sort(order.begin(), order.end());
   std::atomic<int> next{0};
   std::atomic<bool> stop{false};
   auto work = [&](int) {
-    for (int f = next++; f < num_fields && !stop.load(); f = next++) {
+    for (int i = next++; i < num_fields && !stop.load(); i = next++) {
+      const int f = order[size_t(i)].second;
       std::vector<std::vector<LeafSlice>> per_batch(pending.size());
       Status st;
       for (size_t b = 0; b < pending.size() && st.ok(); ++b) {
