@@ -137,6 +137,14 @@ int main(int argc, char** argv) {
     if (!reader.ok()) return Fail(reader.status());
     quire::parquet::ReadOptions read;
     read.num_threads = 0;
+    // --columns=a,b writes only those (to see what each column costs).
+    const std::string columns = Arg(argc, argv, "columns", "");
+    for (size_t at = 0; at < columns.size();) {
+      size_t comma = columns.find(',', at);
+      if (comma == std::string::npos) comma = columns.size();
+      read.columns.push_back(columns.substr(at, comma - at));
+      at = comma + 1;
+    }
     auto table = (*reader)->ReadTable(read);
     if (!table.ok()) return Fail(table.status());
     quire::parquet::WriterProperties props;

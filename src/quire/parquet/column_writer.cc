@@ -525,8 +525,11 @@ uint64_t Mix(uint64_t x) {
 
 class Dictionary {
  public:
-  Dictionary(bool bytes_keys, int width) : bytes_keys_(bytes_keys), width_(width) {
-    Rehash(1024);
+  // `expected` values will be inserted: start with room for a share of them, so
+  // that large dictionaries do not rehash from a tiny table.
+  Dictionary(bool bytes_keys, int width, int64_t expected)
+      : bytes_keys_(bytes_keys), width_(width) {
+    Rehash(std::bit_ceil(size_t(std::clamp<int64_t>(expected / 4, 1024, 1 << 16))));
   }
 
   static uint64_t HashFixed(uint64_t bits) { return Mix(bits); }
@@ -557,7 +560,15 @@ class Dictionary {
   }
 
   uint32_t InsertBytes(std::string_view v) {
-    const uint64_t h = XXH3_64bits(v.data(), v.size());
+    uint64_t h;
+    if (v.size() <= 8) {
+      // Short values (flags, codes): their bytes and length as one integer.
+      uint64_t packed = 0;
+      std::memcpy(&packed, v.data(), v.size());
+      h = Mix(packed ^ (uint64_t(v.size()) << 59));
+    } else {
+      h = XXH3_64bits(v.data(), v.size());
+    }
     size_t mask = slots_.size() - 1;
     size_t p = size_t(h) & mask;
     while (true) {
@@ -570,7 +581,10 @@ class Dictionary {
         if (values_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
         return uint32_t(values_.size() - 1);
       }
-      if (s.key == h && values_[s.index - 1] == v) return s.index - 1;
+      if (s.key == h && values_[s.index - 1].size() == v.size() &&
+          CompareBytes(values_[s.index - 1], v) == 0) {
+        return s.index - 1;
+      }
       p = (p + 1) & mask;
     }
   }
@@ -694,10 +708,10 @@ class ChunkEncoder {
                       : col_.physical_type == Type::kFixedLenByteArray
                           ? col_.type_length
                           : sources_.empty() ? 4 : sources_[0].width;
-    auto dict = std::make_unique<Dictionary>(bytes_keys, width);
+    auto dict = std::make_unique<Dictionary>(bytes_keys, width, total_values_);
     indices_.resize(size_t(total_values_));
     size_t w = 0;
-    const int64_t limit_values = int64_t(double(total_values_) * o_.dictionary_max_ratio);
+    int64_t plain_bytes = 0;  // what PLAIN would take (byte arrays: with lengths)
     const int64_t probe = std::max<int64_t>(total_values_ / 10, 1024);
     for (size_t i = 0; i < slices.size(); ++i) {
       const LeafSlice& s = *slices[i];
@@ -712,10 +726,12 @@ class ChunkEncoder {
             const int64_t slot = s.dense ? k : s.slots[size_t(k)];
             const std::string_view v =
                 col_.physical_type == Type::kByteArray ? src.Bytes(slot) : src.Fixed(slot);
-            if (prev == UINT32_MAX || v != prev_value) {
+            if (prev == UINT32_MAX || v.size() != prev_value.size() ||
+                CompareBytes(v, prev_value) != 0) {
               prev = dict->InsertBytes(v);
               prev_value = v;
             }
+            plain_bytes += int64_t(v.size()) + 4;
             indices_[w++] = prev;
           }
         } else {
@@ -726,15 +742,20 @@ class ChunkEncoder {
           }
         }
         const int64_t ndv = int64_t(dict->size());
-        if (dict->plain_bytes() > o_.dictionary_page_bytes || ndv > limit_values + 1 ||
+        if (dict->plain_bytes() > o_.dictionary_page_bytes ||
             (int64_t(w) >= probe && ndv * 10 > int64_t(w) * 9)) {
           indices_ = {};
           return Status::OK();  // does not pay: fall back for the whole chunk
         }
       }
     }
+    if (!bytes_keys) plain_bytes = total_values_ * int64_t(width);
+    // Pays: the dictionary page and the bit-packed indices take at most
+    // dictionary_max_ratio of what PLAIN would.
     const int64_t ndv = int64_t(dict->size());
-    if (ndv > std::max<int64_t>(limit_values, 1)) {
+    const int64_t encoded =
+        dict->plain_bytes() + total_values_ * BitWidth(uint64_t(std::max<int64_t>(ndv - 1, 0))) / 8;
+    if (double(encoded) > o_.dictionary_max_ratio * double(plain_bytes)) {
       indices_ = {};
       return Status::OK();
     }

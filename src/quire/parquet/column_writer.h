@@ -29,7 +29,7 @@ struct ColumnEncodeOptions {
   bool dictionary = true;
   Encoding encoding = Encoding::kPlain;  ///< for values not dictionary-encoded
   int64_t dictionary_page_bytes = int64_t(2) << 20;
-  double dictionary_max_ratio = 0.25;
+  double dictionary_max_ratio = 0.5;
   int64_t data_page_bytes = int64_t(1) << 20;
   int64_t max_page_rows = 20000;
   bool data_page_v2 = false;

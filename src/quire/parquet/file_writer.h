@@ -66,11 +66,13 @@ struct ColumnProperties {
 /// | size_statistics | on | SizeStatistics (level histograms, byte array sizes) |
 /// | bloom filters | off | per column, on request |
 ///
-/// Dictionary encoding "pays" when the column chunk's dictionary stays within
-/// dictionary_page_bytes and its distinct values are at most
-/// dictionary_max_ratio of its values; otherwise the whole chunk is written
-/// with the column's fallback encoding (PLAIN unless chosen). The choice is made
-/// per column chunk, on all its values (the row group is in memory).
+/// Dictionary encoding "pays" when the column chunk's dictionary page stays within
+/// dictionary_page_bytes and the dictionary page plus the bit-packed indices take
+/// at most dictionary_max_ratio (one half) of what PLAIN would; otherwise the whole
+/// chunk is written with the column's fallback encoding (PLAIN unless chosen).
+/// The choice is made per column chunk, on all its values (the row group is in
+/// memory), so a chunk never mixes dictionary and fallback pages. A chunk whose
+/// first tenth of values is over 90% distinct stops trying early.
 struct QUIRE_EXPORT WriterProperties {
   CompressionCodec codec = CompressionCodec::kSnappy;
   std::optional<int> compression_level;
@@ -80,7 +82,7 @@ struct QUIRE_EXPORT WriterProperties {
   int64_t max_page_rows = 20000;
   bool dictionary = true;
   int64_t dictionary_page_bytes = int64_t(2) << 20;
-  double dictionary_max_ratio = 0.25;
+  double dictionary_max_ratio = 0.5;
   DataPageVersion data_page_version = DataPageVersion::kV1;
   bool statistics = true;
   /// Statistics of BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY values longer than this
