@@ -13,9 +13,7 @@
 #include "quire/columnar/type_parse.h"
 #include "quire/io/input_stream.h"
 #include "quire/text/csv_reader.h"
-#ifdef QUIRE_BENCH_JSONL
 #include "quire/text/jsonl_reader.h"
-#endif
 
 namespace {
 
@@ -63,7 +61,6 @@ int main(int argc, char** argv) {
   const int64_t size = (*input)->size()->value_or(0);
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<columnar::RecordBatchReader> reader;
-#ifdef QUIRE_BENCH_JSONL
   if (jsonl) {
     text::JsonlReadOptions options;
     options.num_threads = threads;
@@ -74,9 +71,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     reader = std::move(*r);
-  } else
-#endif
-  {
+  } else {
     text::CsvReadOptions options;
     options.num_threads = threads;
     if (lineitem) options.schema = LineitemSchema();

@@ -697,7 +697,7 @@ Status Convert(const ConvertContext& cx, Sink* sink) {
       QUIRE_RETURN_NOT_OK(sink->Prepare(cx.rows));
       for (int64_t r = 0; r < cx.rows; ++r) {
         const std::string_view v = FieldText(cx, r);
-        if (v.empty() || v[0] == cx.quote || !cx.nulls->IsNull(v.data(), v.size())) {
+        if ((!v.empty() && v[0] == cx.quote) || !cx.nulls->IsNull(v.data(), v.size())) {
           AddError(cx, r, NotFit(spec, v));
         }
       }
