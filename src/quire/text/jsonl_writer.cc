@@ -22,12 +22,64 @@ void AppendInteger(const Array& array, int64_t i, std::string* out) {
   out->append(buf, size_t(end - buf));
 }
 
-// Integers as bare numbers (canonical JSON quotes those beyond 2^53); the rest
-// canonical.
+// Integers as bare numbers at any depth (canonical JSON quotes those beyond
+// 2^53); everything else canonical.
 void AppendValue(const Array& array, int64_t i, const columnar::Field* field, std::string* out) {
-  switch (array.type_id()) {
+  if (array.IsNull(i)) {
+    out->append("null");
+    return;
+  }
+  const auto& type = *array.type();
+  switch (type.id()) {
     case TypeId::kInt64: return AppendInteger<int64_t>(array, i, out);
     case TypeId::kUInt64: return AppendInteger<uint64_t>(array, i, out);
+    case TypeId::kList:
+    case TypeId::kLargeList:
+    case TypeId::kFixedSizeList:
+    case TypeId::kMap: {
+      int64_t begin, length;
+      if (type.id() == TypeId::kLargeList) {
+        columnar::ListView<int64_t> view(array);
+        begin = view.value_offset(i);
+        length = view.value_length(i);
+      } else if (type.id() == TypeId::kFixedSizeList) {
+        length = type.list_size();
+        begin = (array.offset() + i) * length;
+      } else {
+        columnar::ListView<int32_t> view(array);
+        begin = view.value_offset(i);
+        length = view.value_length(i);
+      }
+      const Array& values = *array.child(0);
+      out->push_back('[');
+      for (int64_t k = 0; k < length; ++k) {
+        if (k) out->push_back(',');
+        if (type.id() == TypeId::kMap) {
+          // Canonical map form: [key, value] pairs.
+          const Array& entries = values;
+          out->push_back('[');
+          AppendValue(*entries.child(0), entries.offset() + begin + k, nullptr, out);
+          out->push_back(',');
+          AppendValue(*entries.child(1), entries.offset() + begin + k, nullptr, out);
+          out->push_back(']');
+        } else {
+          AppendValue(values, begin + k, type.value_field().get(), out);
+        }
+      }
+      out->push_back(']');
+      return;
+    }
+    case TypeId::kStruct: {
+      out->push_back('{');
+      for (int c = 0; c < type.num_fields(); ++c) {
+        if (c) out->push_back(',');
+        columnar::AppendJsonString(type.field(c)->name(), out);
+        out->push_back(':');
+        AppendValue(*array.child(c), array.offset() + i, type.field(c).get(), out);
+      }
+      out->push_back('}');
+      return;
+    }
     default: columnar::AppendJsonValue(array, i, out, field);
   }
 }
@@ -81,11 +133,7 @@ Status JsonlWriter::Write(const columnar::RecordBatch& batch) {
       if (!first) buffer_.push_back(',');
       first = false;
       buffer_ += keys_[size_t(c)];
-      if (null) {
-        buffer_ += "null";
-      } else {
-        AppendValue(column, r, schema_->field(c).get(), &buffer_);
-      }
+      AppendValue(column, r, schema_->field(c).get(), &buffer_);
     }
     buffer_ += "}\n";
     if (int64_t(buffer_.size()) >= options_.buffer_size) QUIRE_RETURN_NOT_OK(Flush());

@@ -29,8 +29,8 @@ struct JsonlWriteOptions {
 ///
 /// Values are columnar::AppendJsonValue's canonical JSON (decimals, dates,
 /// timestamps and binary as strings, NaN and infinities as "NaN", "Infinity" and
-/// "-Infinity"), except that integers of every width are bare JSON numbers even
-/// beyond 2^53, so that JsonlReader reads them back exactly.
+/// "-Infinity"), except that integers of every width, at any depth, are bare JSON
+/// numbers even beyond 2^53, so that JsonlReader reads them back exactly.
 /// Not thread-safe.
 class QUIRE_EXPORT JsonlWriter {
  public:

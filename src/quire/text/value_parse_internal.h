@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "quire/columnar/type.h"
+#include "quire/util/macros.h"
 
 #define QUIRE_TEXT_INLINE [[gnu::always_inline]] inline
 
@@ -137,14 +138,42 @@ QUIRE_TEXT_INLINE bool Digits(const char* s, int count, int* out) {
   return true;
 }
 
-/// \brief Parse exactly "YYYY-MM-DD" (a valid calendar date) into days since the epoch.
+/// \brief Parse a date "YYYY-MM-DD" at the start of [s, s + n): a 4-digit year,
+/// or, as columnar::FormatDate writes years outside 0..9999, a '-' sign and/or
+/// more digits (at most 12). Returns the bytes used, 0 if there is no valid date.
+inline size_t ParseDatePrefixSlow(const char* s, size_t n, int64_t* days) {
+  size_t i = 0;
+  const bool negative = n > 0 && s[0] == '-';
+  if (negative) ++i;
+  int64_t year = 0;
+  const size_t start = i;
+  while (i < n && unsigned(uint8_t(s[i])) - '0' <= 9 && i - start < 12) {
+    year = year * 10 + (s[i] - '0');
+    ++i;
+  }
+  if (i - start < 4 || i + 6 > n || s[i] != '-' || s[i + 3] != '-') return 0;
+  int m, d;
+  if (!Digits(s + i + 1, 2, &m) || !Digits(s + i + 4, 2, &d)) return 0;
+  if (negative) year = -year;
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(year, m)) return 0;
+  *days = DaysFromCivilFast(year, m, d);
+  return i + 6;
+}
+
+QUIRE_TEXT_INLINE size_t ParseDatePrefix(const char* s, size_t n, int64_t* days) {
+  if (QUIRE_PREDICT_TRUE(n >= 10 && s[4] == '-' && s[7] == '-')) {
+    int y, m, d;
+    if (!Digits(s, 4, &y) || !Digits(s + 5, 2, &m) || !Digits(s + 8, 2, &d)) return 0;
+    if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return 0;
+    *days = DaysFromCivilFast(y, m, d);
+    return 10;
+  }
+  return ParseDatePrefixSlow(s, n, days);
+}
+
+/// \brief Parse exactly a date (see ParseDatePrefix) into days since the epoch.
 QUIRE_TEXT_INLINE bool ParseDate(const char* s, size_t n, int64_t* days) {
-  if (n != 10 || s[4] != '-' || s[7] != '-') return false;
-  int y, m, d;
-  if (!Digits(s, 4, &y) || !Digits(s + 5, 2, &m) || !Digits(s + 8, 2, &d)) return false;
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return false;
-  *days = DaysFromCivilFast(y, m, d);
-  return true;
+  return n > 0 && ParseDatePrefix(s, n, days) == n;
 }
 
 /// \brief Ticks of `unit` per second.
@@ -203,9 +232,11 @@ enum class TimestampForm : uint8_t { kInvalid, kNaive, kWithOffset };
 /// zero; values outside the int64 range of the unit are refused.
 inline TimestampForm ParseTimestamp(const char* s, size_t n, columnar::TimeUnit unit,
                                     int64_t* ticks) {
-  if (n < 10) return TimestampForm::kInvalid;
   int64_t days;
-  if (!ParseDate(s, 10, &days)) return TimestampForm::kInvalid;
+  const size_t date_len = ParseDatePrefix(s, n, &days);
+  if (date_len == 0) return TimestampForm::kInvalid;
+  s += date_len - 10;  // offsets below count from a 10-byte date
+  n -= date_len - 10;
   const int64_t per_second = UnitTicks(unit);
   int64_t time = 0;
   int64_t offset_seconds = 0;
