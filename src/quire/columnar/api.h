@@ -5,7 +5,8 @@
 ///
 /// A tour:
 /// - type.h: DataType (int32(), utf8(), timestamp(...), list(...), struct_(...),
-///   map(...), dictionary(...)), Field and Schema.
+///   map(...), dictionary(...)), Field and Schema; type_parse.h: ParseType(), the
+///   inverse of DataType::ToString() plus SQL-style aliases.
 /// - buffer.h: MemoryPool (counts bytes and the peak), Buffer (64-byte aligned,
 ///   reference counted, sliceable), BufferBuilder and BitmapBuilder.
 /// - array.h: Array, the immutable Arrow layout (offset, length, null count,
@@ -28,4 +29,5 @@
 #include "quire/columnar/record_batch.h"
 #include "quire/columnar/temporal.h"
 #include "quire/columnar/type.h"
+#include "quire/columnar/type_parse.h"
 #include "quire/columnar/variant.h"

@@ -4,5 +4,7 @@
 /// \brief Forward declarations of the io layer.
 
 namespace quire::io {
+class InputStream;
+class OutputStream;
 class RandomAccessFile;
 }  // namespace quire::io

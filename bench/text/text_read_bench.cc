@@ -1,0 +1,103 @@
+/// \file bench/text/text_read_bench.cc
+/// \brief Parse throughput of CsvReader and JsonlReader on a file, e.g. TPC-H
+/// lineitem: `text_read_bench lineitem.csv --threads 2 [--schema lineitem]`.
+///
+/// Prints rows, seconds and MB/s of input. `--schema lineitem` gives the TPC-H
+/// lineitem schema (int64 keys, int32, decimal(15, 2), strings, dates) instead of
+/// inferring one.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "quire/columnar/type_parse.h"
+#include "quire/io/input_stream.h"
+#include "quire/text/csv_reader.h"
+#include "quire/text/jsonl_reader.h"
+
+namespace {
+
+using namespace quire;
+
+columnar::SchemaPtr LineitemSchema() {
+  const char* fields[][2] = {
+      {"l_orderkey", "int64"},       {"l_partkey", "int64"},
+      {"l_suppkey", "int64"},        {"l_linenumber", "int32"},
+      {"l_quantity", "decimal(15,2)"}, {"l_extendedprice", "decimal(15,2)"},
+      {"l_discount", "decimal(15,2)"}, {"l_tax", "decimal(15,2)"},
+      {"l_returnflag", "string"},    {"l_linestatus", "string"},
+      {"l_shipdate", "date"},        {"l_commitdate", "date"},
+      {"l_receiptdate", "date"},     {"l_shipinstruct", "string"},
+      {"l_shipmode", "string"},      {"l_comment", "string"},
+  };
+  columnar::FieldVector out;
+  for (const auto& f : fields) {
+    out.push_back(columnar::field(f[0], columnar::ParseType(f[1]).ValueOrDie()));
+  }
+  return columnar::schema(std::move(out));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s FILE [--threads N] [--schema lineitem] [--jsonl]\n", argv[0]);
+    return 2;
+  }
+  std::string path = argv[1];
+  int threads = 1;
+  bool lineitem = false;
+  bool jsonl = path.size() > 6 && path.substr(path.size() - 6) == ".jsonl";
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--schema") && i + 1 < argc) lineitem = !std::strcmp(argv[++i], "lineitem");
+    if (!std::strcmp(argv[i], "--jsonl")) jsonl = true;
+  }
+  auto input = io::OpenLocalInput(path);
+  if (!input.ok()) {
+    std::fprintf(stderr, "%s\n", input.status().ToString().c_str());
+    return 1;
+  }
+  const int64_t size = (*input)->size()->value_or(0);
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<columnar::RecordBatchReader> reader;
+  if (jsonl) {
+    text::JsonlReadOptions options;
+    options.num_threads = threads;
+    if (lineitem) options.schema = LineitemSchema();
+    auto r = text::JsonlReader::Open(std::move(*input), options);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+      return 1;
+    }
+    reader = std::move(*r);
+  } else {
+    text::CsvReadOptions options;
+    options.num_threads = threads;
+    if (lineitem) options.schema = LineitemSchema();
+    auto r = text::CsvReader::Open(std::move(*input), options);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+      return 1;
+    }
+    reader = std::move(*r);
+  }
+  int64_t rows = 0, batches = 0;
+  while (true) {
+    auto batch = reader->Next();
+    if (!batch.ok()) {
+      std::fprintf(stderr, "%s\n", batch.status().ToString().c_str());
+      return 1;
+    }
+    if (*batch == nullptr) break;
+    rows += (*batch)->num_rows();
+    ++batches;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%s: %lld rows in %lld batches, %.3f s, %.1f MB/s (%d thread%s)\nschema:\n%s\n",
+              path.c_str(), (long long)rows, (long long)batches, seconds,
+              double(size) / 1e6 / seconds, threads, threads == 1 ? "" : "s",
+              reader->schema()->ToString().c_str());
+  return 0;
+}
