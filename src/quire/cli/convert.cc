@@ -70,43 +70,11 @@ Result<parquet::Encoding> ParseEncoding(const std::string& name) {
 }  // namespace
 
 Result<columnar::SchemaPtr> ReadSchemaFile(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("{}: cannot open the schema file", path);
-  columnar::FieldVector fields;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos) continue;
-    line = line.substr(first);
-    // "name type" or "name: type"; "not null" at the end makes it required.
-    size_t sep = line.find_first_of(" \t:");
-    if (sep == std::string::npos) {
-      return Status::Invalid("{}:{}: expected 'name type', got '{}'", path, number, line);
-    }
-    std::string name = line.substr(0, sep);
-    std::string type = line.substr(sep + 1);
-    const auto t0 = type.find_first_not_of(" \t:");
-    type = t0 == std::string::npos ? "" : type.substr(t0);
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t' || type.back() == '\r')) {
-      type.pop_back();
-    }
-    bool nullable = true;
-    if (Lower(type).ends_with(" not null")) {
-      nullable = false;
-      type.resize(type.size() - 9);
-    }
-    auto parsed = columnar::ParseType(type);
-    if (!parsed.ok()) {
-      return Status::Invalid("{}:{}: column '{}': {}", path, number, name,
-                             parsed.status().message());
-    }
-    fields.push_back(columnar::field(name, *parsed, nullable));
-  }
-  if (fields.empty()) return Status::Invalid("{}: the schema file names no columns", path);
-  return columnar::schema(std::move(fields));
+  std::stringstream text;
+  text << in.rdbuf();
+  return columnar::ParseSchemaText(text.str(), path);
 }
 
 int RunConvert(const ConvertOptions& o) {

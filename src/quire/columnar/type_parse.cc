@@ -325,3 +325,51 @@ class TypeParser {
 Result<TypePtr> ParseType(std::string_view text) { return TypeParser(text).ParseAll(); }
 
 }  // namespace quire::columnar
+
+namespace quire::columnar {
+
+Result<SchemaPtr> ParseSchemaText(std::string_view text, std::string_view origin) {
+  FieldVector fields;
+  int number = 0;
+  auto trim = [](std::string_view s) {
+    const auto a = s.find_first_not_of(" \t\r");
+    if (a == std::string_view::npos) return std::string_view();
+    const auto b = s.find_last_not_of(" \t\r");
+    return s.substr(a, b - a + 1);
+  };
+  while (!text.empty()) {
+    const auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    ++number;
+    if (const auto hash = line.find('#'); hash != std::string_view::npos) {
+      line = line.substr(0, hash);
+    }
+    line = trim(line);
+    if (line.empty()) continue;
+    const auto sep = line.find_first_of(" \t:");
+    if (sep == std::string_view::npos) {
+      return Status::Invalid("{}:{}: expected 'name type', got '{}'", origin, number, line);
+    }
+    const std::string name(line.substr(0, sep));
+    std::string_view type = trim(line.substr(sep + 1));
+    if (!type.empty() && type.front() == ':') type = trim(type.substr(1));
+    bool nullable = true;
+    std::string lower(type);
+    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.ends_with(" not null")) {
+      nullable = false;
+      type = trim(type.substr(0, type.size() - 9));
+    }
+    auto parsed = ParseType(type);
+    if (!parsed.ok()) {
+      return Status::Invalid("{}:{}: column '{}': {}", origin, number, name,
+                             parsed.status().message());
+    }
+    fields.push_back(field(name, *parsed, nullable));
+  }
+  if (fields.empty()) return Status::Invalid("{}: the schema names no columns", origin);
+  return schema(std::move(fields));
+}
+
+}  // namespace quire::columnar

@@ -36,4 +36,12 @@ namespace quire::columnar {
 /// expected '>'".
 QUIRE_EXPORT Result<TypePtr> ParseType(std::string_view text);
 
+/// \brief Parse a schema file: one column per line, `name type` or `name: type`
+/// (types as ParseType() reads them), optionally ending in `not null`; blank
+/// lines and `#` comments are ignored.
+/// \return kInvalidArgument naming `origin` (a file name), the 1-based line and
+/// the column for a bad line or type, or for a text without columns.
+QUIRE_EXPORT Result<SchemaPtr> ParseSchemaText(std::string_view text,
+                                               std::string_view origin = "<schema>");
+
 }  // namespace quire::columnar
