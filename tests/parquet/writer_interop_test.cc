@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 
+#include "quire/columnar/builder.h"
 #include "quire/columnar/json.h"
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/file_reader.h"
@@ -44,10 +45,12 @@ bool DuckDbComparable(const TypePtr& t) {
 }
 
 // Run the DuckDB reader on `files`; return each file's output lines.
-std::map<std::string, std::string> DuckDbRows(const std::vector<std::string>& files) {
+std::map<std::string, std::string> DuckDbRows(const std::vector<std::string>& files,
+                                              const std::string& where = "") {
   const fs::path script = fs::path(QUIRE_SOURCE_DIR) / "tests/tools/duckdb_canonical.mjs";
   const fs::path list = fs::temp_directory_path() / ("quire-interop-" + std::to_string(::getpid()) + ".out");
   std::string cmd = "node " + script.string();
+  if (!where.empty()) cmd += " \"--where=" + where + "\"";
   for (const auto& f : files) cmd += " '" + f + "'";
   cmd += " > '" + list.string() + "' 2>&1";
   const int rc = std::system(cmd.c_str());
@@ -186,6 +189,7 @@ TEST_F(WriterInteropTest, EveryCodecAndEncodingReadsTheSameInDuckDb) {
           p.columns[name].encoding = e;
           p.data_page_version = v2 ? DataPageVersion::kV2 : DataPageVersion::kV1;
           p.max_page_rows = 64;
+          p.columns[name].bloom_filter = true;  // DuckDB must accept quire's filters
           Add(cname + "_" + name + "_" + ToString(e) + (v2 ? "_v2" : "_v1"),
               *OneColumn(name, type, 500, 0.1, 5), p);
         }
@@ -193,6 +197,40 @@ TEST_F(WriterInteropTest, EveryCodecAndEncodingReadsTheSameInDuckDb) {
     }
   }
   CheckDuckDb();
+}
+
+TEST_F(WriterInteropTest, DuckDbFiltersWithQuireStatisticsPageIndexAndBloomFilters) {
+  // A sorted key in pages of 100 rows and row groups of 1000, a bloom filter on a
+  // scattered column: DuckDB must read the metadata and give the exact rows.
+  columnar::Int64Builder id(columnar::int64());
+  columnar::StringBuilder tag(columnar::utf8());
+  for (int64_t i = 0; i < 5000; ++i) {
+    ASSERT_TRUE(id.Append(i).ok());
+    ASSERT_TRUE(tag.Append("t" + std::to_string(i * 7919 % 5000)).ok());
+  }
+  auto a = id.Finish().ValueOrDie();
+  auto b = tag.Finish().ValueOrDie();
+  auto schema = columnar::schema({columnar::field("id", a->type()), columnar::field("tag", b->type())});
+  columnar::Table table(schema,
+                        {std::make_shared<columnar::ChunkedArray>(a->type(), columnar::ArrayVector{a}),
+                         std::make_shared<columnar::ChunkedArray>(b->type(), columnar::ArrayVector{b})},
+                        5000);
+  WriterProperties p;
+  p.max_page_rows = 100;
+  p.max_row_group_rows = 1000;
+  p.columns["tag"].bloom_filter = true;
+  p.dictionary = false;
+  const std::string path = (dir_ / "filtered.parquet").string();
+  ASSERT_TRUE(WriteParquetFile(table, path, p).ok());
+  auto row = [](int64_t i) {
+    return "[" + std::to_string(i) + ",\"t" + std::to_string(i * 7919 % 5000) + "\"]\n";
+  };
+  auto by_id = DuckDbRows({path}, "id BETWEEN 2345 AND 2347");
+  EXPECT_EQ(by_id[path], row(2345) + row(2346) + row(2347));
+  auto by_tag = DuckDbRows({path}, "tag = 't" + std::to_string(2345 * 7919 % 5000) + "'");
+  EXPECT_EQ(by_tag[path], row(2345));
+  auto none = DuckDbRows({path}, "tag = 'absent'");
+  EXPECT_EQ(none[path], "");
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // print their rows in quire's canonical JSON (src/quire/columnar/json.h), so that
 // tests can compare them byte for byte with what quire reads.
 //
-// Usage: node tests/tools/duckdb_canonical.mjs FILE.parquet...
+// Usage: node tests/tools/duckdb_canonical.mjs [--where=SQL] FILE.parquet...
 //
 // Output, for each FILE in the order given:
 //
@@ -302,10 +302,11 @@ function sqlString(s) { return `'${s.replaceAll("'", "''")}'`; }
 // The first line of an error message (DuckDB adds "LINE 1: ..." and stack traces).
 function firstLine(s) { return String(s).split('\n')[0].trim(); }
 
-async function renderFile(connection, file) {
+async function renderFile(connection, file, where) {
   // hive_partitioning=false: a path with key=value directories must not gain
   // columns. The path is a glob pattern to DuckDB; corpus paths have no * ? [.
-  const sql = `SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning=false)`;
+  const sql = `SELECT * FROM read_parquet(${sqlString(file)}, hive_partitioning=false)` +
+              (where ? ` WHERE ${where}` : '');
   const result = await connection.stream(sql);
   const types = result.columnTypes();
   const names = result.columnNames();
@@ -323,7 +324,15 @@ async function renderFile(connection, file) {
 }
 
 async function main() {
-  const files = process.argv.slice(2);
+  // --where=SQL keeps only the rows where the condition holds (DuckDB then prunes
+  // with the files' statistics, page indexes and bloom filters).
+  let args = process.argv.slice(2);
+  let where = '';
+  if (args.length && args[0].startsWith('--where=')) {
+    where = args[0].slice('--where='.length);
+    args = args.slice(1);
+  }
+  const files = args;
   if (files.length === 0 || files[0] === '-h' || files[0] === '--help') {
     process.stderr.write('usage: duckdb_canonical.mjs FILE.parquet...\n' +
                          '  prints "## FILE" and then its rows as canonical JSON, one per line,\n' +
@@ -348,7 +357,7 @@ async function main() {
   for (const file of files) {
     let lines;
     try {
-      lines = await renderFile(connection, file);
+      lines = await renderFile(connection, file, where);
     } catch (e) {
       lines = [`!! ${firstLine(e.message)}`];
       // An INTERNAL error invalidates the database for all later queries: start
