@@ -158,6 +158,12 @@ int main(int argc, char** argv) {
     props.codec = workload == "W3_zstd" ? quire::parquet::CompressionCodec::kZstd
                                         : quire::parquet::CompressionCodec::kSnappy;
     props.num_threads = std::stoi(threads);
+    // Experiments: --page-rows, --page-bytes, --level.
+    props.max_page_rows = std::stoll(Arg(argc, argv, "page-rows", std::to_string(props.max_page_rows)));
+    props.data_page_bytes = std::stoll(Arg(argc, argv, "page-bytes", std::to_string(props.data_page_bytes)));
+    if (const std::string level = Arg(argc, argv, "level", ""); !level.empty()) {
+      props.compression_level = std::stoi(level);
+    }
     const std::string out = Arg(argc, argv, "out", "/tmp/quire_" + workload + ".parquet");
     const auto t0 = std::chrono::steady_clock::now();
     auto written = quire::parquet::WriteParquetFile(**table, out, props);

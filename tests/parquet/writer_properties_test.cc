@@ -398,6 +398,13 @@ TEST(WriterPropertiesTest, ValuesParquetCannotHoldAreErrors) {
               IsError(ErrorCode::kUnsupported));
 }
 
+TEST(WriterPropertiesTest, NegativeScaleDecimalsAreRefused) {
+  auto type = columnar::decimal128(5, -2);
+  auto a = testing::MakeRandomArray(type, 3);
+  EXPECT_THAT(WriteParquetBuffer(*MakeTable({{"d", a}})),
+              IsError(ErrorCode::kUnsupported, HasSubstr("negative scale")));
+}
+
 TEST(WriterPropertiesTest, AbortLeavesNothingAtThePath) {
   const std::string path = ::testing::TempDir() + "/quire_writer_abort.parquet";
   std::remove(path.c_str());

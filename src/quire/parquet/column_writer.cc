@@ -645,6 +645,7 @@ class ChunkEncoder {
     value_encoding_ = o_.encoding;
     if (o_.dictionary && col_.physical_type != Type::kBoolean && total_values_ > 0) {
       QUIRE_RETURN_NOT_OK(TryDictionary(slices));
+      dictionary_rejected_ = !dictionary_;
     }
     if (dictionary_) QUIRE_RETURN_NOT_OK(WriteDictionaryPage());
     for (size_t i = 0; i < slices.size(); ++i) {
@@ -1416,6 +1417,7 @@ class ChunkEncoder {
     }
     if (o_.bloom_filter) r.bloom_filter = MakeBloom();
     r.bytes = std::move(out_.vector());
+    r.dictionary_rejected = dictionary_rejected_;
     return r;
   }
 
@@ -1492,6 +1494,7 @@ class ChunkEncoder {
   int64_t total_levels_ = 0;
 
   std::unique_ptr<Dictionary> dictionary_;
+  bool dictionary_rejected_ = false;
   ScratchVector<uint32_t> indices_;
   std::vector<uint32_t> rank_, by_rank_;  // dictionary order (RankDictionary)
   size_t index_cursor_ = 0;

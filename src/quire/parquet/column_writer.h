@@ -51,6 +51,9 @@ struct EncodedColumnChunk {
   std::optional<ColumnIndex> column_index;
   std::optional<OffsetIndex> offset_index;
   std::optional<BloomFilter> bloom_filter;
+  /// Dictionary encoding was tried and did not pay (FileWriter then skips the
+  /// attempt for some of the column's next chunks).
+  bool dictionary_rejected = false;
 };
 
 /// \brief Return whether `encoding` can hold values of `physical` type.

@@ -116,6 +116,10 @@ struct FileWriter::Impl {
   std::vector<TypePtr> leaf_types;
   std::vector<int> leaf_begin;  // first leaf of each top-level field, plus the end
   std::vector<ColumnEncodeOptions> leaf_options;
+  // Row groups in a row whose chunk of the leaf did not pay with a dictionary:
+  // after one, the next three chunks skip the attempt (hashing a whole chunk of
+  // mostly distinct values is a tenth of the write), then it is tried again.
+  std::vector<int> dictionary_misses;
   // Buffered rows of the row group in flight.
   std::vector<columnar::RecordBatchPtr> pending;
   int64_t pending_rows = 0;
@@ -229,6 +233,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<io::OutputS
       }
     }
     impl->leaf_options.push_back(o);
+    impl->dictionary_misses.push_back(0);
   }
   for (const auto& [key, value] : p.columns) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -331,9 +336,11 @@ Status FileWriter::Impl::Flush() {
         }
         std::vector<const LeafSlice*> slices;
         for (auto& v : per_batch) slices.push_back(&v[size_t(leaf - first)]);
+        ColumnEncodeOptions options = leaf_options[size_t(leaf)];
+        const int misses = dictionary_misses[size_t(leaf)];
+        if (misses > 0 && misses % 4 != 0) options.dictionary = false;
         chunks[size_t(leaf)] = EncodeColumnChunk(descriptor.column(leaf),
-                                                 leaf_types[size_t(leaf)], slices,
-                                                 leaf_options[size_t(leaf)]);
+                                                 leaf_types[size_t(leaf)], slices, options);
         if (!chunks[size_t(leaf)].ok()) stop = true;
       }
       if (!st.ok()) stop = true;
@@ -362,6 +369,13 @@ Status FileWriter::Impl::Flush() {
   std::vector<std::optional<BloomFilter>> bfs;
   for (int leaf = 0; leaf < num_leaves; ++leaf) {
     EncodedColumnChunk& c = *chunks[size_t(leaf)];
+    int& misses = dictionary_misses[size_t(leaf)];
+    if (c.dictionary_rejected) {
+      misses = misses % 4 == 0 ? misses + 1 : misses;
+    } else if (c.metadata.dictionary_page_offset) {
+      misses = 0;
+    }
+    if (misses > 0 && !c.dictionary_rejected) ++misses;  // a skipped attempt
     const int64_t start = sink->position();
     QUIRE_RETURN_NOT_OK(Write(c.bytes.data(), c.bytes.size()));
     ColumnChunk cc;

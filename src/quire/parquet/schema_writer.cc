@@ -158,6 +158,12 @@ class SchemaWriter {
       case TypeId::kFloat64: set(Type::kDouble); break;
       case TypeId::kDecimal128:
       case TypeId::kDecimal256: {
+        if (t.scale() < 0) {
+          return Status::Unsupported(
+              "column '{}': {} has a negative scale, which Parquet's DECIMAL cannot hold "
+              "(cast to a scale of 0 first)",
+              field.name(), t.ToString());
+        }
         LogicalType d = Logical(LogicalType::Kind::kDecimal);
         d.precision = t.precision();
         d.scale = t.scale();
