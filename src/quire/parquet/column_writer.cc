@@ -1005,7 +1005,9 @@ class ChunkEncoder {
     }
   }
 
-  bool bloom_hashes_wanted() const { return o_.bloom_filter && !dictionary_; }
+  bool bloom_hashes_wanted() const {
+    return o_.bloom_filter && !dictionary_ && col_.physical_type != Type::kBoolean;
+  }
 
   uint64_t HashValue(const Source& src, int64_t slot) const {
     switch (col_.physical_type) {
@@ -1415,7 +1417,8 @@ class ChunkEncoder {
         r.column_index = std::move(ci);
       }
     }
-    if (o_.bloom_filter) r.bloom_filter = MakeBloom();
+    // BloomFilter.md hashes PLAIN values; booleans (bit-packed) have no filter.
+    if (o_.bloom_filter && col_.physical_type != Type::kBoolean) r.bloom_filter = MakeBloom();
     r.bytes = std::move(out_.vector());
     r.dictionary_rejected = dictionary_rejected_;
     return r;
