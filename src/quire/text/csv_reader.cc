@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <atomic>
 #include <future>
 #include <limits>
 #include <string>
@@ -1013,6 +1014,7 @@ class CsvReader::Impl {
 
   ~Impl() {
     // Let running tasks finish before the state they use goes away.
+    if (inflight_.valid()) inflight_.wait();
     for (auto& f : pending_) {
       if (f.valid()) f.wait();
     }
@@ -1024,7 +1026,7 @@ class CsvReader::Impl {
   SchemaPtr schema() const { return shared_.schema; }
   int64_t rows_read() const { return rows_read_; }
   int64_t rows_rejected() const { return rows_rejected_; }
-  int64_t bytes_read() const { return input_->position() - int64_t(end_ - begin_); }
+  int64_t bytes_read() const { return bytes_consumed_.load(); }
 
  private:
   const char* buf() const { return buffer_.data(); }
@@ -1094,6 +1096,15 @@ class CsvReader::Impl {
   Status ParseNextBlock();
   Status Emit(const char* chunk, ChunkResult* result, int64_t chunk_first_line);
 
+  // The batches of one block, or the error that ended it.
+  struct Block {
+    std::vector<columnar::RecordBatchPtr> batches;
+    Status status;
+    bool end = false;  // nothing follows
+  };
+  Block Produce();
+  void Launch();
+
   std::unique_ptr<io::InputStream> input_;
   CsvReadOptions options_;
   ParseShared shared_;
@@ -1101,7 +1112,8 @@ class CsvReader::Impl {
   size_t begin_ = 0;  // first unconsumed byte
   size_t end_ = 0;    // end of the bytes read
   bool eof_ = false;
-  bool done_ = false;
+  bool done_ = false;      // producer: the input is used up
+  bool finished_ = false;  // consumer: the last block was collected
   int64_t next_line_ = 1;  // line number at begin_
   std::vector<Kind> kinds_;
   std::vector<std::unique_ptr<ChunkParser>> parsers_;
@@ -1109,10 +1121,18 @@ class CsvReader::Impl {
   std::vector<std::future<void>> pending_;
   std::unique_ptr<util::ThreadPool> own_pool_;
   util::ThreadPool* pool_ = nullptr;
+  // Consumer side.
   std::deque<columnar::RecordBatchPtr> ready_;
   Status error_;
   int64_t rows_read_ = 0;
-  int64_t rows_rejected_ = 0;
+  // With more than one thread, the next block is parsed by a producer task while
+  // the consumer works on the batches of the current one.
+  bool prefetch_ = false;
+  std::future<Block> inflight_;
+  // Producer side, read by the accessors.
+  std::vector<columnar::RecordBatchPtr>* out_ = nullptr;  // batches of the block being made
+  std::atomic<int64_t> rows_rejected_{0};
+  std::atomic<int64_t> bytes_consumed_{0};
 };
 
 Status CsvReader::Impl::Open() {
@@ -1171,7 +1191,10 @@ Status CsvReader::Impl::Open() {
       own_pool_ = std::make_unique<util::ThreadPool>(threads - 1);
       pool_ = own_pool_.get();
     }
+    prefetch_ = true;
   }
+  bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
+  if (prefetch_ && !shared_.columns.empty()) Launch();
   return Status::OK();
 }
 
@@ -1298,10 +1321,7 @@ Status CsvReader::Impl::Infer() {
 
 Status CsvReader::Impl::Emit(const char* chunk, ChunkResult* result, int64_t first_line) {
   if (!result->status.ok()) return result->status.WithContext(input_->path());
-  for (auto& b : result->batches) {
-    rows_read_ += b->num_rows();
-    ready_.push_back(std::move(b));
-  }
+  for (auto& b : result->batches) out_->push_back(std::move(b));
   size_t counted_to = 0;
   int64_t line = first_line;
   auto line_of = [&](size_t offset) {
@@ -1396,12 +1416,42 @@ Status CsvReader::Impl::ParseNextBlock() {
   }
 }
 
+CsvReader::Impl::Block CsvReader::Impl::Produce() {
+  Block block;
+  out_ = &block.batches;
+  block.status = ParseNextBlock();
+  out_ = nullptr;
+  block.end = done_;
+  bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
+  return block;
+}
+
+void CsvReader::Impl::Launch() {
+  inflight_ = std::async(std::launch::async, [this] { return Produce(); });
+}
+
 Result<columnar::RecordBatchPtr> CsvReader::Impl::Next() {
   while (ready_.empty()) {
     if (!error_.ok()) return error_;
-    if (done_ || shared_.columns.empty()) return columnar::RecordBatchPtr(nullptr);
-    Status st = ParseNextBlock();
-    if (!st.ok()) error_ = std::move(st);
+    if (finished_ || shared_.columns.empty()) return columnar::RecordBatchPtr(nullptr);
+    Block block;
+    if (prefetch_) {
+      if (!inflight_.valid()) Launch();
+      block = inflight_.get();
+    } else {
+      block = Produce();
+    }
+    for (auto& b : block.batches) {
+      rows_read_ += b->num_rows();
+      ready_.push_back(std::move(b));
+    }
+    if (!block.status.ok()) {
+      error_ = std::move(block.status);
+    } else if (block.end) {
+      finished_ = true;
+    } else if (prefetch_) {
+      Launch();
+    }
   }
   auto batch = std::move(ready_.front());
   ready_.pop_front();
