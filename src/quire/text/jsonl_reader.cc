@@ -816,6 +816,9 @@ Status JsonlReader::Impl::Open() {
         "{}: batch_rows, block_size and num_threads must be positive, infer_rows not negative",
         input_->path());
   }
+  if (!o.schema && o.infer_rows == 0) {
+    return Status::Invalid("{}: infer_rows must be positive without a schema", input_->path());
+  }
   QUIRE_RETURN_NOT_OK(Fill());
   if (end_ >= 3 && std::memcmp(buf(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
   if (o.schema) {

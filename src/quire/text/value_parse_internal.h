@@ -162,8 +162,17 @@ inline size_t ParseDatePrefixSlow(const char* s, size_t n, int64_t* days) {
 
 QUIRE_TEXT_INLINE size_t ParseDatePrefix(const char* s, size_t n, int64_t* days) {
   if (QUIRE_PREDICT_TRUE(n >= 10 && s[4] == '-' && s[7] == '-')) {
-    int y, m, d;
-    if (!Digits(s, 4, &y) || !Digits(s + 5, 2, &m) || !Digits(s + 8, 2, &d)) return 0;
+    // Digits as unsigned differences: a non-digit is above 9 (branch-free test).
+    const unsigned y0 = unsigned(uint8_t(s[0])) - '0', y1 = unsigned(uint8_t(s[1])) - '0';
+    const unsigned y2 = unsigned(uint8_t(s[2])) - '0', y3 = unsigned(uint8_t(s[3])) - '0';
+    const unsigned m0 = unsigned(uint8_t(s[5])) - '0', m1 = unsigned(uint8_t(s[6])) - '0';
+    const unsigned d0 = unsigned(uint8_t(s[8])) - '0', d1 = unsigned(uint8_t(s[9])) - '0';
+    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) {
+      return 0;
+    }
+    const int y = int(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    const int m = int(m0 * 10 + m1);
+    const int d = int(d0 * 10 + d1);
     if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return 0;
     *days = DaysFromCivilFast(y, m, d);
     return 10;
