@@ -26,7 +26,40 @@ bool IEquals(std::string_view a, std::string_view b) {
 // position of the first character that does not fit.
 class TypeParser {
  public:
-  explicit TypeParser(std::string_view text) : text_(text) {}
+  TypeParser(std::string_view text, std::string_view what) : text_(text), what_(what) {}
+
+  Result<SchemaPtr> ParseSchemaAll() {
+    FieldVector fields;
+    while (true) {
+      // Separators, blank lines and comments.
+      while (pos_ < text_.size()) {
+        const char c = text_[pos_];
+        if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
+          ++pos_;
+        } else if (c == '#') {
+          while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+        } else {
+          break;
+        }
+      }
+      if (pos_ >= text_.size()) break;
+      const size_t at = pos_;
+      QUIRE_ASSIGN_OR_RETURN(FieldPtr f, ParseField());
+      for (const auto& other : fields) {
+        if (other->name() == f->name()) {
+          pos_ = at;
+          return Error("field '{}' appears twice", f->name());
+        }
+      }
+      fields.push_back(std::move(f));
+      SkipSpacesInLine();
+      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+          text_[pos_] != '\r' && text_[pos_] != '#') {
+        return Error("expected ',' or a line end after a field");
+      }
+    }
+    return schema(std::move(fields));
+  }
 
   Result<TypePtr> ParseAll() {
     QUIRE_ASSIGN_OR_RETURN(TypePtr type, ParseType());
@@ -38,18 +71,26 @@ class TypeParser {
  private:
   template <typename... Args>
   Status Error(fmt::format_string<Args...> format, Args&&... args) const {
-    return Status::Invalid("cannot parse type '{}': at position {}: {}", text_, pos_,
+    return Status::Invalid("cannot parse {} '{}': at position {}: {}", what_, text_, pos_,
                            fmt::format(format, std::forward<Args>(args)...));
   }
 
+  void SkipSpacesInLine() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+  }
   void SkipSpaces() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) {
       ++pos_;
     }
   }
+  // Whether `c` comes next (after spaces); the spaces are consumed only if so, so
+  // that a look-ahead never runs past a line end between fields of a schema.
   bool Peek(char c) {
+    const size_t at = pos_;
     SkipSpaces();
-    return pos_ < text_.size() && text_[pos_] == c;
+    if (pos_ < text_.size() && text_[pos_] == c) return true;
+    pos_ = at;
+    return false;
   }
   bool Accept(char c) {
     if (!Peek(c)) return false;
@@ -103,16 +144,19 @@ class TypeParser {
     SkipSpaces();
     const size_t start = pos_;
     const size_t colon = text_.find(':', pos_);
-    if (colon == std::string_view::npos) return Error("expected 'name: type'");
+    const size_t line_end = text_.find('\n', pos_);
+    if (colon == std::string_view::npos || colon > line_end) {
+      return Error("expected 'name: type'");
+    }
     std::string name(text_.substr(start, colon - start));
     while (!name.empty() && name.back() == ' ') name.pop_back();
     pos_ = colon + 1;
     QUIRE_ASSIGN_OR_RETURN(TypePtr type, ParseType());
     bool nullable = true;
-    SkipSpaces();
     const size_t at = pos_;
-    if (Word() == "not") {
-      if (Word() != "null") return Error("expected 'null' after 'not'");
+    SkipSpacesInLine();  // "not null" is on the field's line
+    if (IEquals(Word(), "not")) {
+      if (!IEquals(Word(), "null")) return Error("expected 'null' after 'not'");
       nullable = false;
     } else {
       pos_ = at;
@@ -317,11 +361,16 @@ class TypeParser {
   }
 
   std::string_view text_;
+  std::string_view what_;  // "type" or "schema", for messages
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-Result<TypePtr> ParseType(std::string_view text) { return TypeParser(text).ParseAll(); }
+Result<TypePtr> ParseType(std::string_view text) { return TypeParser(text, "type").ParseAll(); }
+
+Result<SchemaPtr> ParseSchema(std::string_view text) {
+  return TypeParser(text, "schema").ParseSchemaAll();
+}
 
 }  // namespace quire::columnar
