@@ -605,7 +605,8 @@ Status ConvertBinary(const ConvertContext& cx, Sink* sink, bool utf8) {
   }
   if (offsets.length() == 0) QUIRE_RETURN_NOT_OK(offsets.AppendValue(OffsetT{0}));
   QUIRE_RETURN_NOT_OK(offsets.Reserve(cx.rows * int64_t(sizeof(OffsetT))));
-  QUIRE_RETURN_NOT_OK(data.Reserve(bytes));
+  // 16 bytes of slack: short unquoted fields are copied as one 16-byte move.
+  QUIRE_RETURN_NOT_OK(data.Reserve(bytes + 16));
   uint8_t* valid = sink->valid_at(0);
   OffsetT* off = reinterpret_cast<OffsetT*>(offsets.mutable_data() + offsets.length());
   char* base = reinterpret_cast<char*>(data.mutable_data());
@@ -637,7 +638,12 @@ Status ConvertBinary(const ConvertContext& cx, Sink* sink, bool utf8) {
         AddError(cx, r, fmt::format("bad quoting: a quote inside the unquoted field '{}'",
                                     Excerpt({s, n})));
       }
-      std::memcpy(base + pos, s, n);
+      // The input buffer has kScanPadding readable bytes after the data.
+      if (n <= 16) {
+        std::memcpy(base + pos, s, 16);
+      } else {
+        std::memcpy(base + pos, s, n);
+      }
       pos += int64_t(n);
       valid[r] = 1;
     }
