@@ -3,6 +3,8 @@
 #include "quire/text/value_parse_internal.h"
 
 #include <limits>
+#include <random>
+#include <string>
 #include <string_view>
 
 #include <gtest/gtest.h>
@@ -115,6 +117,25 @@ TEST(ValueParseTest, DecimalsAreExactWithinPrecisionAndScale) {
   }
   EXPECT_FALSE(Dec("12350", 5, -2, &v));
   EXPECT_FALSE(Dec("999999999999999999999999999999999999999", 38, 0, &v));
+}
+
+TEST(ValueParseTest, DecimalFastPathAgreesWithTheGeneralParser) {
+  std::mt19937 rng(3);
+  static constexpr std::string_view kChars = "0000123456789.-+e ";
+  for (int round = 0; round < 200000; ++round) {
+    std::string text;
+    const size_t len = rng() % 24;
+    for (size_t i = 0; i < len; ++i) text.push_back(kChars[rng() % kChars.size()]);
+    const int precision = 1 + int(rng() % 38);
+    const int scale = int(rng() % (precision + 1)) - (rng() % 4 == 0 ? precision / 2 : 0);
+    __int128 fast = 0, general = 0;
+    const bool a = ParseDecimal128(text.data(), text.size(), precision, scale, &fast);
+    const bool b = ParseDecimal128General(text.data(), text.size(), precision, scale, &general);
+    ASSERT_EQ(a, b) << "'" << text << "' (" << precision << ", " << scale << ")";
+    if (a) {
+      ASSERT_TRUE(fast == general) << "'" << text << "' (" << precision << ", " << scale << ")";
+    }
+  }
 }
 
 TEST(ValueParseTest, ClassifiesValuesAndJoinsKinds) {

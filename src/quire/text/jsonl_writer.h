@@ -48,6 +48,7 @@ class QUIRE_EXPORT JsonlWriter {
   Status Write(const columnar::RecordBatch& batch);
   /// \brief Write what is buffered; the sink stays open. Idempotent.
   Status Close();
+  /// \brief Rows written so far.
   int64_t rows_written() const { return rows_; }
 
  private:
