@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     std::ifstream in(schema_path);
     std::stringstream text;
     text << in.rdbuf();
-    auto schema = quire::columnar::ParseSchemaText(text.str(), schema_path);
+    auto schema = quire::columnar::ParseSchema(text.str());
     if (!schema.ok()) return Fail(schema.status());
     const std::string out = Arg(argc, argv, "out", "/tmp/quire_W4.parquet");
     const int n = std::stoi(threads);

@@ -20,21 +20,14 @@ namespace {
 using namespace quire;
 
 columnar::SchemaPtr LineitemSchema() {
-  const char* fields[][2] = {
-      {"l_orderkey", "int64"},       {"l_partkey", "int64"},
-      {"l_suppkey", "int64"},        {"l_linenumber", "int32"},
-      {"l_quantity", "decimal(15,2)"}, {"l_extendedprice", "decimal(15,2)"},
-      {"l_discount", "decimal(15,2)"}, {"l_tax", "decimal(15,2)"},
-      {"l_returnflag", "string"},    {"l_linestatus", "string"},
-      {"l_shipdate", "date"},        {"l_commitdate", "date"},
-      {"l_receiptdate", "date"},     {"l_shipinstruct", "string"},
-      {"l_shipmode", "string"},      {"l_comment", "string"},
-  };
-  columnar::FieldVector out;
-  for (const auto& f : fields) {
-    out.push_back(columnar::field(f[0], columnar::ParseType(f[1]).ValueOrDie()));
-  }
-  return columnar::schema(std::move(out));
+  return columnar::ParseSchema(
+             "l_orderkey: int64, l_partkey: int64, l_suppkey: int64, l_linenumber: int32,\n"
+             "l_quantity: decimal(15,2), l_extendedprice: decimal(15,2),\n"
+             "l_discount: decimal(15,2), l_tax: decimal(15,2),\n"
+             "l_returnflag: string, l_linestatus: string,\n"
+             "l_shipdate: date, l_commitdate: date, l_receiptdate: date,\n"
+             "l_shipinstruct: string, l_shipmode: string, l_comment: string")
+      .ValueOrDie();
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ check "stdin csv to stdout jsonl" '{"x":1,"y":"a"}' \
   "$(printf 'x,y\n1,a\n' | "$quire" convert -q - - --from csv --to jsonl)"
 
 # An explicit schema.
-printf 'id int32 not null\nname string\nday date\nscore decimal(5,2)\nflag bool\nat timestamp\n' > "$dir/schema.txt"
+printf 'id: int32 not null\nname: string\n# a comment\nday: date\nscore: decimal(5,2)\nflag: bool\nat: timestamp\n' > "$dir/schema.txt"
 "$quire" convert -q "$dir/in.csv" "$dir/typed.parquet" --schema "$dir/schema.txt"
 check "schema file sets types" 1 \
   "$("$quire" inspect "$dir/typed.parquet" | grep -c 'required int32 id')"

@@ -97,5 +97,37 @@ TEST(TypeParseTest, RejectsBadInputWithThePosition) {
               IsError(ErrorCode::kInvalidArgument, HasSubstr("expected 'name: type'")));
 }
 
+TEST(TypeParseTest, ParseSchemaRoundTripsSchemaToString) {
+  FieldVector fields;
+  for (const auto& [name, type] : quire::testing::EveryType()) {
+    fields.push_back(field(name, type, /*nullable=*/name.size() % 2 == 0));
+  }
+  const SchemaPtr s = schema(fields);
+  ASSERT_OK_AND_ASSIGN(SchemaPtr parsed, ParseSchema(s->ToString()));
+  EXPECT_TRUE(parsed->Equals(*s)) << parsed->ToString();
+}
+
+TEST(TypeParseTest, ParseSchemaTakesCommasCommentsAndAliases) {
+  ASSERT_OK_AND_ASSIGN(
+      SchemaPtr s,
+      ParseSchema("# lineitem\n  id: BIGINT NOT NULL, name : varchar\n\n"
+                  "price: decimal(15,2)  # money\r\n tags: list<item: string>,\n"));
+  EXPECT_EQ(s->ToString(),
+            "id: int64 not null\nname: string\nprice: decimal128(15, 2)\n"
+            "tags: list<item: string>");
+  ASSERT_OK_AND_ASSIGN(SchemaPtr empty, ParseSchema("  \n# nothing\n"));
+  EXPECT_EQ(empty->num_fields(), 0);
+  EXPECT_THAT(ParseSchema("a: int32\nb int32\n"),
+              IsError(ErrorCode::kInvalidArgument,
+                      HasSubstr("cannot parse schema 'a: int32\nb int32\n': at position 9: "
+                                "expected 'name: type'")));
+  EXPECT_THAT(ParseSchema("a: int32, a: string"),
+              IsError(ErrorCode::kInvalidArgument, HasSubstr("field 'a' appears twice")));
+  EXPECT_THAT(ParseSchema("a: int32 b: string"),
+              IsError(ErrorCode::kInvalidArgument, HasSubstr("expected ',' or a line end")));
+  EXPECT_THAT(ParseSchema("a: nope"),
+              IsError(ErrorCode::kInvalidArgument, HasSubstr("unknown type name 'nope'")));
+}
+
 }  // namespace
 }  // namespace quire::columnar

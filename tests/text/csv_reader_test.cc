@@ -597,6 +597,21 @@ TEST(CsvReaderTest, RecordsLongerThanTheBlockAreReadWhole) {
   EXPECT_EQ(rows, "[1,\"" + big + "\"],\n[2,\"" + big + "\"]\n");
 }
 
+TEST(CsvReaderTest, DestroyingAReaderWhileTheNextBlockIsParsedIsSafe) {
+  const std::string csv = MakeMixedCsv(50000);
+  for (int consumed : {0, 1, 3}) {
+    CsvReadOptions options;
+    options.num_threads = 2;
+    options.block_size = 64 * 1024;
+    ASSERT_OK_AND_ASSIGN(auto reader, OpenCsv(csv, options));
+    for (int i = 0; i < consumed; ++i) {
+      ASSERT_OK_AND_ASSIGN(auto batch, reader->Next());
+      ASSERT_NE(batch, nullptr);
+    }
+    reader.reset();
+  }
+}
+
 TEST(CsvReaderTest, BadOptionsAreInvalidArguments) {
   CsvReadOptions options;
   options.quote = ',';
@@ -608,10 +623,21 @@ TEST(CsvReaderTest, BadOptionsAreInvalidArguments) {
 }
 
 TEST(CsvReaderTest, ReportsBytesRead) {
-  const std::string csv = MakeMixedCsv(1000);
-  ASSERT_OK_AND_ASSIGN(auto reader, OpenCsv(csv));
-  ASSERT_OK(ReadRows(*reader).status());
-  EXPECT_EQ(reader->bytes_read(), int64_t(csv.size()));
+  const std::string csv = MakeMixedCsv(20000);
+  for (int threads : {1, 2}) {
+    CsvReadOptions options;
+    options.num_threads = threads;
+    options.block_size = 100000;
+    ASSERT_OK_AND_ASSIGN(auto reader, OpenCsv(csv, options));
+    int64_t last = 0;
+    while (true) {
+      ASSERT_OK_AND_ASSIGN(auto batch, reader->Next());
+      EXPECT_GE(reader->bytes_read(), last);
+      last = reader->bytes_read();
+      if (!batch) break;
+    }
+    EXPECT_EQ(reader->bytes_read(), int64_t(csv.size()));
+  }
 }
 
 }  // namespace

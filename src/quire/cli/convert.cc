@@ -74,7 +74,11 @@ Result<columnar::SchemaPtr> ReadSchemaFile(const std::string& path) {
   if (!in) return Status::NotFound("{}: cannot open the schema file", path);
   std::stringstream text;
   text << in.rdbuf();
-  return columnar::ParseSchemaText(text.str(), path);
+  auto schema = columnar::ParseSchema(text.str());
+  if (!schema.ok()) {
+    return Status::Invalid("{}: {}", path, schema.status().message());
+  }
+  return schema;
 }
 
 int RunConvert(const ConvertOptions& o) {

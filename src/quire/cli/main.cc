@@ -70,10 +70,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "jsonl", "parquet"}));
   convert->add_option(
       "--schema", convert_options.schema_file,
-      "Column types of CSV/JSON Lines input instead of inference: one 'name type' per line "
-      "(types as quire prints them or SQL names: int64, bigint, double, string, date, "
-      "timestamp, decimal(15,2), list<int32>, ...; 'not null' at the end for required "
-      "columns; # comments)");
+      "Column types of CSV/JSON Lines input instead of inference: 'name: type' per line or "
+      "comma-separated (types as quire prints them or SQL names: int64, bigint, double, "
+      "string, date, timestamp, decimal(15,2), list<int32>, ...; 'not null' at the end "
+      "for required columns; # comments)");
   convert->add_option("--codec", convert_options.codec,
                       "Parquet compression: snappy (default), zstd, gzip, brotli, lz4, none");
   convert->add_option("--compression-level", convert_options.compression_level,

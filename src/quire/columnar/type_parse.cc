@@ -26,7 +26,40 @@ bool IEquals(std::string_view a, std::string_view b) {
 // position of the first character that does not fit.
 class TypeParser {
  public:
-  explicit TypeParser(std::string_view text) : text_(text) {}
+  TypeParser(std::string_view text, std::string_view what) : text_(text), what_(what) {}
+
+  Result<SchemaPtr> ParseSchemaAll() {
+    FieldVector fields;
+    while (true) {
+      // Separators, blank lines and comments.
+      while (pos_ < text_.size()) {
+        const char c = text_[pos_];
+        if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
+          ++pos_;
+        } else if (c == '#') {
+          while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+        } else {
+          break;
+        }
+      }
+      if (pos_ >= text_.size()) break;
+      const size_t at = pos_;
+      QUIRE_ASSIGN_OR_RETURN(FieldPtr f, ParseField());
+      for (const auto& other : fields) {
+        if (other->name() == f->name()) {
+          pos_ = at;
+          return Error("field '{}' appears twice", f->name());
+        }
+      }
+      fields.push_back(std::move(f));
+      SkipSpacesInLine();
+      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+          text_[pos_] != '\r' && text_[pos_] != '#') {
+        return Error("expected ',' or a line end after a field");
+      }
+    }
+    return schema(std::move(fields));
+  }
 
   Result<TypePtr> ParseAll() {
     QUIRE_ASSIGN_OR_RETURN(TypePtr type, ParseType());
@@ -38,18 +71,26 @@ class TypeParser {
  private:
   template <typename... Args>
   Status Error(fmt::format_string<Args...> format, Args&&... args) const {
-    return Status::Invalid("cannot parse type '{}': at position {}: {}", text_, pos_,
+    return Status::Invalid("cannot parse {} '{}': at position {}: {}", what_, text_, pos_,
                            fmt::format(format, std::forward<Args>(args)...));
   }
 
+  void SkipSpacesInLine() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+  }
   void SkipSpaces() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) {
       ++pos_;
     }
   }
+  // Whether `c` comes next (after spaces); the spaces are consumed only if so, so
+  // that a look-ahead never runs past a line end between fields of a schema.
   bool Peek(char c) {
+    const size_t at = pos_;
     SkipSpaces();
-    return pos_ < text_.size() && text_[pos_] == c;
+    if (pos_ < text_.size() && text_[pos_] == c) return true;
+    pos_ = at;
+    return false;
   }
   bool Accept(char c) {
     if (!Peek(c)) return false;
@@ -103,16 +144,19 @@ class TypeParser {
     SkipSpaces();
     const size_t start = pos_;
     const size_t colon = text_.find(':', pos_);
-    if (colon == std::string_view::npos) return Error("expected 'name: type'");
+    const size_t line_end = text_.find('\n', pos_);
+    if (colon == std::string_view::npos || colon > line_end) {
+      return Error("expected 'name: type'");
+    }
     std::string name(text_.substr(start, colon - start));
     while (!name.empty() && name.back() == ' ') name.pop_back();
     pos_ = colon + 1;
     QUIRE_ASSIGN_OR_RETURN(TypePtr type, ParseType());
     bool nullable = true;
-    SkipSpaces();
     const size_t at = pos_;
-    if (Word() == "not") {
-      if (Word() != "null") return Error("expected 'null' after 'not'");
+    SkipSpacesInLine();  // "not null" is on the field's line
+    if (IEquals(Word(), "not")) {
+      if (!IEquals(Word(), "null")) return Error("expected 'null' after 'not'");
       nullable = false;
     } else {
       pos_ = at;
@@ -317,59 +361,16 @@ class TypeParser {
   }
 
   std::string_view text_;
+  std::string_view what_;  // "type" or "schema", for messages
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-Result<TypePtr> ParseType(std::string_view text) { return TypeParser(text).ParseAll(); }
+Result<TypePtr> ParseType(std::string_view text) { return TypeParser(text, "type").ParseAll(); }
 
-}  // namespace quire::columnar
-
-namespace quire::columnar {
-
-Result<SchemaPtr> ParseSchemaText(std::string_view text, std::string_view origin) {
-  FieldVector fields;
-  int number = 0;
-  auto trim = [](std::string_view s) {
-    const auto a = s.find_first_not_of(" \t\r");
-    if (a == std::string_view::npos) return std::string_view();
-    const auto b = s.find_last_not_of(" \t\r");
-    return s.substr(a, b - a + 1);
-  };
-  while (!text.empty()) {
-    const auto eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-    ++number;
-    if (const auto hash = line.find('#'); hash != std::string_view::npos) {
-      line = line.substr(0, hash);
-    }
-    line = trim(line);
-    if (line.empty()) continue;
-    const auto sep = line.find_first_of(" \t:");
-    if (sep == std::string_view::npos) {
-      return Status::Invalid("{}:{}: expected 'name type', got '{}'", origin, number, line);
-    }
-    const std::string name(line.substr(0, sep));
-    std::string_view type = trim(line.substr(sep + 1));
-    if (!type.empty() && type.front() == ':') type = trim(type.substr(1));
-    bool nullable = true;
-    std::string lower(type);
-    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.ends_with(" not null")) {
-      nullable = false;
-      type = trim(type.substr(0, type.size() - 9));
-    }
-    auto parsed = ParseType(type);
-    if (!parsed.ok()) {
-      return Status::Invalid("{}:{}: column '{}': {}", origin, number, name,
-                             parsed.status().message());
-    }
-    fields.push_back(field(name, *parsed, nullable));
-  }
-  if (fields.empty()) return Status::Invalid("{}: the schema names no columns", origin);
-  return schema(std::move(fields));
+Result<SchemaPtr> ParseSchema(std::string_view text) {
+  return TypeParser(text, "schema").ParseSchemaAll();
 }
 
 }  // namespace quire::columnar

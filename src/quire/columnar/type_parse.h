@@ -36,12 +36,15 @@ namespace quire::columnar {
 /// expected '>'".
 QUIRE_EXPORT Result<TypePtr> ParseType(std::string_view text);
 
-/// \brief Parse a schema file: one column per line, `name type` or `name: type`
-/// (types as ParseType() reads them), optionally ending in `not null`; blank
-/// lines and `#` comments are ignored.
-/// \return kInvalidArgument naming `origin` (a file name), the 1-based line and
-/// the column for a bad line or type, or for a text without columns.
-QUIRE_EXPORT Result<SchemaPtr> ParseSchemaText(std::string_view text,
-                                               std::string_view origin = "<schema>");
+/// \brief Parse a schema: fields "name: type" (with an optional " not null"),
+/// separated by line ends or commas, as Schema::ToString() prints them, so that
+/// `ParseSchema(s->ToString())` equals `s` (field metadata aside).
+///
+/// Types are read by ParseType() (aliases included). Blank lines and lines
+/// starting with '#' are skipped; a name runs to its first ':' and is trimmed.
+/// Example: "id: bigint not null, name: varchar, price: decimal(15,2)".
+/// \return kInvalidArgument naming the position, as ParseType(); also for a
+/// repeated field name.
+QUIRE_EXPORT Result<SchemaPtr> ParseSchema(std::string_view text);
 
 }  // namespace quire::columnar

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <atomic>
 #include <future>
 #include <limits>
 #include <string>
@@ -604,7 +605,8 @@ Status ConvertBinary(const ConvertContext& cx, Sink* sink, bool utf8) {
   }
   if (offsets.length() == 0) QUIRE_RETURN_NOT_OK(offsets.AppendValue(OffsetT{0}));
   QUIRE_RETURN_NOT_OK(offsets.Reserve(cx.rows * int64_t(sizeof(OffsetT))));
-  QUIRE_RETURN_NOT_OK(data.Reserve(bytes));
+  // 16 bytes of slack: short unquoted fields are copied as one 16-byte move.
+  QUIRE_RETURN_NOT_OK(data.Reserve(bytes + 16));
   uint8_t* valid = sink->valid_at(0);
   OffsetT* off = reinterpret_cast<OffsetT*>(offsets.mutable_data() + offsets.length());
   char* base = reinterpret_cast<char*>(data.mutable_data());
@@ -636,7 +638,12 @@ Status ConvertBinary(const ConvertContext& cx, Sink* sink, bool utf8) {
         AddError(cx, r, fmt::format("bad quoting: a quote inside the unquoted field '{}'",
                                     Excerpt({s, n})));
       }
-      std::memcpy(base + pos, s, n);
+      // The input buffer has kScanPadding readable bytes after the data.
+      if (n <= 16) {
+        std::memcpy(base + pos, s, 16);
+      } else {
+        std::memcpy(base + pos, s, n);
+      }
       pos += int64_t(n);
       valid[r] = 1;
     }
@@ -1013,6 +1020,7 @@ class CsvReader::Impl {
 
   ~Impl() {
     // Let running tasks finish before the state they use goes away.
+    if (inflight_.valid()) inflight_.wait();
     for (auto& f : pending_) {
       if (f.valid()) f.wait();
     }
@@ -1024,7 +1032,7 @@ class CsvReader::Impl {
   SchemaPtr schema() const { return shared_.schema; }
   int64_t rows_read() const { return rows_read_; }
   int64_t rows_rejected() const { return rows_rejected_; }
-  int64_t bytes_read() const { return input_->position() - int64_t(end_ - begin_); }
+  int64_t bytes_read() const { return bytes_consumed_.load(); }
 
  private:
   const char* buf() const { return buffer_.data(); }
@@ -1094,6 +1102,15 @@ class CsvReader::Impl {
   Status ParseNextBlock();
   Status Emit(const char* chunk, ChunkResult* result, int64_t chunk_first_line);
 
+  // The batches of one block, or the error that ended it.
+  struct Block {
+    std::vector<columnar::RecordBatchPtr> batches;
+    Status status;
+    bool end = false;  // nothing follows
+  };
+  Block Produce();
+  void Launch();
+
   std::unique_ptr<io::InputStream> input_;
   CsvReadOptions options_;
   ParseShared shared_;
@@ -1101,7 +1118,8 @@ class CsvReader::Impl {
   size_t begin_ = 0;  // first unconsumed byte
   size_t end_ = 0;    // end of the bytes read
   bool eof_ = false;
-  bool done_ = false;
+  bool done_ = false;      // producer: the input is used up
+  bool finished_ = false;  // consumer: the last block was collected
   int64_t next_line_ = 1;  // line number at begin_
   std::vector<Kind> kinds_;
   std::vector<std::unique_ptr<ChunkParser>> parsers_;
@@ -1109,10 +1127,18 @@ class CsvReader::Impl {
   std::vector<std::future<void>> pending_;
   std::unique_ptr<util::ThreadPool> own_pool_;
   util::ThreadPool* pool_ = nullptr;
+  // Consumer side.
   std::deque<columnar::RecordBatchPtr> ready_;
   Status error_;
   int64_t rows_read_ = 0;
-  int64_t rows_rejected_ = 0;
+  // With more than one thread, the next block is parsed by a producer task while
+  // the consumer works on the batches of the current one.
+  bool prefetch_ = false;
+  std::future<Block> inflight_;
+  // Producer side, read by the accessors.
+  std::vector<columnar::RecordBatchPtr>* out_ = nullptr;  // batches of the block being made
+  std::atomic<int64_t> rows_rejected_{0};
+  std::atomic<int64_t> bytes_consumed_{0};
 };
 
 Status CsvReader::Impl::Open() {
@@ -1171,7 +1197,10 @@ Status CsvReader::Impl::Open() {
       own_pool_ = std::make_unique<util::ThreadPool>(threads - 1);
       pool_ = own_pool_.get();
     }
+    prefetch_ = true;
   }
+  bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
+  if (prefetch_ && !shared_.columns.empty()) Launch();
   return Status::OK();
 }
 
@@ -1298,10 +1327,7 @@ Status CsvReader::Impl::Infer() {
 
 Status CsvReader::Impl::Emit(const char* chunk, ChunkResult* result, int64_t first_line) {
   if (!result->status.ok()) return result->status.WithContext(input_->path());
-  for (auto& b : result->batches) {
-    rows_read_ += b->num_rows();
-    ready_.push_back(std::move(b));
-  }
+  for (auto& b : result->batches) out_->push_back(std::move(b));
   size_t counted_to = 0;
   int64_t line = first_line;
   auto line_of = [&](size_t offset) {
@@ -1396,12 +1422,42 @@ Status CsvReader::Impl::ParseNextBlock() {
   }
 }
 
+CsvReader::Impl::Block CsvReader::Impl::Produce() {
+  Block block;
+  out_ = &block.batches;
+  block.status = ParseNextBlock();
+  out_ = nullptr;
+  block.end = done_;
+  bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
+  return block;
+}
+
+void CsvReader::Impl::Launch() {
+  inflight_ = std::async(std::launch::async, [this] { return Produce(); });
+}
+
 Result<columnar::RecordBatchPtr> CsvReader::Impl::Next() {
   while (ready_.empty()) {
     if (!error_.ok()) return error_;
-    if (done_ || shared_.columns.empty()) return columnar::RecordBatchPtr(nullptr);
-    Status st = ParseNextBlock();
-    if (!st.ok()) error_ = std::move(st);
+    if (finished_ || shared_.columns.empty()) return columnar::RecordBatchPtr(nullptr);
+    Block block;
+    if (prefetch_) {
+      if (!inflight_.valid()) Launch();
+      block = inflight_.get();
+    } else {
+      block = Produce();
+    }
+    for (auto& b : block.batches) {
+      rows_read_ += b->num_rows();
+      ready_.push_back(std::move(b));
+    }
+    if (!block.status.ok()) {
+      error_ = std::move(block.status);
+    } else if (block.end) {
+      finished_ = true;
+    } else if (prefetch_) {
+      Launch();
+    }
   }
   auto batch = std::move(ready_.front());
   ready_.pop_front();

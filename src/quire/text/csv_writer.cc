@@ -34,6 +34,7 @@ T Value(const Array& array, int64_t i) {
 // Whether `s` needs quotes to read back as the same string.
 bool NeedsQuotes(std::string_view s, char delimiter, char quote) {
   if (s.empty() || s == "NULL" || s == "null") return true;
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") return true;  // would read as a byte order mark
   for (char c : s) {
     if (c == delimiter || c == quote || c == '\n' || c == '\r') return true;
   }

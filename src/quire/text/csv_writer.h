@@ -55,6 +55,7 @@ class QUIRE_EXPORT CsvWriter {
   Status Write(const columnar::RecordBatch& batch);
   /// \brief Write what is buffered; the sink stays open. Idempotent.
   Status Close();
+  /// \brief Rows written so far.
   int64_t rows_written() const { return rows_; }
 
  private:

@@ -8,8 +8,10 @@
 #include "quire/text/jsonl_reader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <deque>
+#include <atomic>
 #include <future>
 #include <optional>
 #include <string>
@@ -285,23 +287,24 @@ bool ParseHex(std::string_view s, std::string* out) {
   return true;
 }
 
-// Decimal bytes (16 or 32) from a JSON string or number.
+// Decimal bytes (16 or 32) from a JSON string or number. Numbers go through their
+// shortest round-trip digits in fixed notation (0.1 is "0.1", 1e21 is
+// "1000000000000000000000"), so that a double reads as the decimal it was written as.
 bool DecimalFromJson(dom::element v, const DataType& type, uint8_t* out) {
-  std::string text;
+  char buf[512];
   std::string_view s;
   int64_t i;
   uint64_t u;
   double d;
   if (v.get(s) == simdjson::SUCCESS) {
   } else if (v.get(i) == simdjson::SUCCESS) {
-    text = std::to_string(i);
-    s = text;
+    s = {buf, size_t(std::to_chars(buf, buf + sizeof(buf), i).ptr - buf)};
   } else if (v.get(u) == simdjson::SUCCESS) {
-    text = std::to_string(u);
-    s = text;
+    s = {buf, size_t(std::to_chars(buf, buf + sizeof(buf), u).ptr - buf)};
   } else if (v.get(d) == simdjson::SUCCESS) {
-    text = columnar::FormatDoubleShortest(d);
-    s = text;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::fixed);
+    if (ec != std::errc()) return false;
+    s = {buf, size_t(end - buf)};
   } else {
     return false;
   }
@@ -714,6 +717,7 @@ class JsonlReader::Impl {
       : input_(std::move(input)), options_(std::move(options)) {}
 
   ~Impl() {
+    if (inflight_.valid()) inflight_.wait();
     for (auto& f : pending_) {
       if (f.valid()) f.wait();
     }
@@ -724,7 +728,7 @@ class JsonlReader::Impl {
   columnar::SchemaPtr schema() const { return shared_.schema; }
   int64_t rows_read() const { return rows_read_; }
   int64_t rows_rejected() const { return rows_rejected_; }
-  int64_t bytes_read() const { return input_->position() - int64_t(end_ - begin_); }
+  int64_t bytes_read() const { return bytes_consumed_.load(); }
 
  private:
   const char* buf() const { return buffer_.data(); }
@@ -767,6 +771,15 @@ class JsonlReader::Impl {
   Status ParseNextBlock();
   Status Emit(const char* chunk, ChunkResult* result, int64_t first_line);
 
+  // The batches of one block, or the error that ended it.
+  struct Block {
+    std::vector<columnar::RecordBatchPtr> batches;
+    Status status;
+    bool end = false;  // nothing follows
+  };
+  Block Produce();
+  void Launch();
+
   std::unique_ptr<io::InputStream> input_;
   JsonlReadOptions options_;
   Shared shared_;
@@ -774,17 +787,26 @@ class JsonlReader::Impl {
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
-  bool done_ = false;
+  bool done_ = false;      // producer: the input is used up
+  bool finished_ = false;  // consumer: the last block was collected
   int64_t next_line_ = 1;
   std::vector<std::unique_ptr<ChunkParser>> parsers_;
   std::vector<ChunkResult> results_;
   std::vector<std::future<void>> pending_;
   std::unique_ptr<util::ThreadPool> own_pool_;
   util::ThreadPool* pool_ = nullptr;
+  // Consumer side.
   std::deque<columnar::RecordBatchPtr> ready_;
   Status error_;
   int64_t rows_read_ = 0;
-  int64_t rows_rejected_ = 0;
+  // With more than one thread, the next block is parsed by a producer task while
+  // the consumer works on the batches of the current one.
+  bool prefetch_ = false;
+  std::future<Block> inflight_;
+  // Producer side, read by the accessors.
+  std::vector<columnar::RecordBatchPtr>* out_ = nullptr;  // batches of the block being made
+  std::atomic<int64_t> rows_rejected_{0};
+  std::atomic<int64_t> bytes_consumed_{0};
 };
 
 Status JsonlReader::Impl::Open() {
@@ -793,6 +815,9 @@ Status JsonlReader::Impl::Open() {
     return Status::Invalid(
         "{}: batch_rows, block_size and num_threads must be positive, infer_rows not negative",
         input_->path());
+  }
+  if (!o.schema && o.infer_rows == 0) {
+    return Status::Invalid("{}: infer_rows must be positive without a schema", input_->path());
   }
   QUIRE_RETURN_NOT_OK(Fill());
   if (end_ >= 3 && std::memcmp(buf(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
@@ -820,7 +845,10 @@ Status JsonlReader::Impl::Open() {
       own_pool_ = std::make_unique<util::ThreadPool>(o.num_threads - 1);
       pool_ = own_pool_.get();
     }
+    prefetch_ = true;
   }
+  bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
+  if (prefetch_ && shared_.schema->num_fields() > 0) Launch();
   return Status::OK();
 }
 
@@ -858,10 +886,7 @@ Status JsonlReader::Impl::Infer() {
 
 Status JsonlReader::Impl::Emit(const char* chunk, ChunkResult* result, int64_t first_line) {
   if (!result->status.ok()) return result->status.WithContext(input_->path());
-  for (auto& b : result->batches) {
-    rows_read_ += b->num_rows();
-    ready_.push_back(std::move(b));
-  }
+  for (auto& b : result->batches) out_->push_back(std::move(b));
   size_t counted_to = 0;
   int64_t line = first_line;
   auto line_of = [&](size_t offset) {
@@ -946,12 +971,42 @@ Status JsonlReader::Impl::ParseNextBlock() {
   return st;
 }
 
+JsonlReader::Impl::Block JsonlReader::Impl::Produce() {
+  Block block;
+  out_ = &block.batches;
+  block.status = ParseNextBlock();
+  out_ = nullptr;
+  block.end = done_;
+  bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
+  return block;
+}
+
+void JsonlReader::Impl::Launch() {
+  inflight_ = std::async(std::launch::async, [this] { return Produce(); });
+}
+
 Result<columnar::RecordBatchPtr> JsonlReader::Impl::Next() {
   while (ready_.empty()) {
     if (!error_.ok()) return error_;
-    if (done_ || shared_.schema->num_fields() == 0) return columnar::RecordBatchPtr(nullptr);
-    Status st = ParseNextBlock();
-    if (!st.ok()) error_ = std::move(st);
+    if (finished_ || shared_.schema->num_fields() == 0) return columnar::RecordBatchPtr(nullptr);
+    Block block;
+    if (prefetch_) {
+      if (!inflight_.valid()) Launch();
+      block = inflight_.get();
+    } else {
+      block = Produce();
+    }
+    for (auto& b : block.batches) {
+      rows_read_ += b->num_rows();
+      ready_.push_back(std::move(b));
+    }
+    if (!block.status.ok()) {
+      error_ = std::move(block.status);
+    } else if (block.end) {
+      finished_ = true;
+    } else if (prefetch_) {
+      Launch();
+    }
   }
   auto batch = std::move(ready_.front());
   ready_.pop_front();

@@ -96,8 +96,11 @@ class QUIRE_EXPORT JsonlReader final : public columnar::RecordBatchReader {
   /// \brief Return the next batch, nullptr at the end, or the first error (kept).
   Result<columnar::RecordBatchPtr> Next() override;
 
+  /// \brief Rows returned in batches so far.
   int64_t rows_read() const;
+  /// \brief Malformed lines written to `rejects` so far.
   int64_t rows_rejected() const;
+  /// \brief Input bytes consumed so far (for progress bars).
   int64_t bytes_read() const;
 
  private:

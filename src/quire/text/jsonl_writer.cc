@@ -6,6 +6,7 @@
 #include "quire/columnar/array.h"
 #include "quire/columnar/json.h"
 #include "quire/io/output_stream.h"
+#include "quire/text/jsonl_reader.h"
 #include "quire/util/macros.h"
 
 namespace quire::text {
@@ -14,6 +15,12 @@ namespace {
 
 using columnar::Array;
 using columnar::TypeId;
+
+bool IsJsonText(const columnar::Field& f) {
+  if (!f.metadata()) return false;
+  auto name = f.metadata()->Get(kExtensionNameKey);
+  return name && *name == kJsonExtensionName;
+}
 
 template <typename T>
 void AppendInteger(const Array& array, int64_t i, std::string* out) {
@@ -80,6 +87,14 @@ void AppendValue(const Array& array, int64_t i, const columnar::Field* field, st
       out->push_back('}');
       return;
     }
+    case TypeId::kString:
+    case TypeId::kLargeString:
+      if (field && IsJsonText(*field)) {
+        // An "arrow.json" column holds JSON text: written as it is.
+        out->append(columnar::GetBytes(array, i));
+        return;
+      }
+      [[fallthrough]];
     default: columnar::AppendJsonValue(array, i, out, field);
   }
 }

@@ -30,7 +30,9 @@ struct JsonlWriteOptions {
 /// Values are columnar::AppendJsonValue's canonical JSON (decimals, dates,
 /// timestamps and binary as strings, NaN and infinities as "NaN", "Infinity" and
 /// "-Infinity"), except that integers of every width, at any depth, are bare JSON
-/// numbers even beyond 2^53, so that JsonlReader reads them back exactly.
+/// numbers even beyond 2^53, so that JsonlReader reads them back exactly, and
+/// that string fields marked "arrow.json" (kJsonExtensionName) are written as the
+/// JSON text they hold, not as strings.
 /// Not thread-safe.
 class QUIRE_EXPORT JsonlWriter {
  public:
@@ -46,6 +48,7 @@ class QUIRE_EXPORT JsonlWriter {
   Status Write(const columnar::RecordBatch& batch);
   /// \brief Write what is buffered; the sink stays open. Idempotent.
   Status Close();
+  /// \brief Rows written so far.
   int64_t rows_written() const { return rows_; }
 
  private:

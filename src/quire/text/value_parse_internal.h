@@ -162,8 +162,17 @@ inline size_t ParseDatePrefixSlow(const char* s, size_t n, int64_t* days) {
 
 QUIRE_TEXT_INLINE size_t ParseDatePrefix(const char* s, size_t n, int64_t* days) {
   if (QUIRE_PREDICT_TRUE(n >= 10 && s[4] == '-' && s[7] == '-')) {
-    int y, m, d;
-    if (!Digits(s, 4, &y) || !Digits(s + 5, 2, &m) || !Digits(s + 8, 2, &d)) return 0;
+    // Digits as unsigned differences: a non-digit is above 9 (branch-free test).
+    const unsigned y0 = unsigned(uint8_t(s[0])) - '0', y1 = unsigned(uint8_t(s[1])) - '0';
+    const unsigned y2 = unsigned(uint8_t(s[2])) - '0', y3 = unsigned(uint8_t(s[3])) - '0';
+    const unsigned m0 = unsigned(uint8_t(s[5])) - '0', m1 = unsigned(uint8_t(s[6])) - '0';
+    const unsigned d0 = unsigned(uint8_t(s[8])) - '0', d1 = unsigned(uint8_t(s[9])) - '0';
+    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) {
+      return 0;
+    }
+    const int y = int(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    const int m = int(m0 * 10 + m1);
+    const int d = int(d0 * 10 + d1);
     if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return 0;
     *days = DaysFromCivilFast(y, m, d);
     return 10;
@@ -289,12 +298,66 @@ inline unsigned __int128 Pow10U128(int k) {
   return v;
 }
 
+inline bool ParseDecimal128General(const char* s, size_t n, int precision, int scale,
+                                   __int128* out);
+
 /// \brief Parse decimal text ("123.45", "-0.5", "+7", ".5", "5.") exactly into
 /// the unscaled value of DECIMAL(precision, scale), precision <= 38. Fewer
-/// fraction digits than `scale` are padded; more, an exponent, or more than
-/// `precision` significant digits are refused.
+/// fraction digits than `scale` are padded; more (unless zeros), an exponent, or
+/// more than `precision` significant digits are refused.
 QUIRE_TEXT_INLINE bool ParseDecimal128(const char* s, size_t n, int precision, int scale,
-                            __int128* out) {
+                                       __int128* out) {
+  // One pass for the common case: at most 18 digits in all and a scale >= 0.
+  static constexpr uint64_t kPow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
+                                        1000000ULL, 10000000ULL, 100000000ULL,
+                                        1000000000ULL, 10000000000ULL, 100000000000ULL,
+                                        1000000000000ULL, 10000000000000ULL,
+                                        100000000000000ULL, 1000000000000000ULL,
+                                        10000000000000000ULL, 100000000000000000ULL,
+                                        1000000000000000000ULL};
+  if (scale >= 0 && scale <= 18) {
+    size_t i = 0;
+    bool negative = false;
+    if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+      negative = s[0] == '-';
+      i = 1;
+    }
+    uint64_t v = 0;
+    int sig = 0;
+    bool any = false;
+    for (; i < n; ++i) {
+      const unsigned d = unsigned(uint8_t(s[i])) - '0';
+      if (d > 9) break;
+      any = true;
+      if (v != 0 || d != 0) ++sig;
+      v = v * 10 + d;
+      if (sig > 18) return ParseDecimal128General(s, n, precision, scale, out);
+    }
+    if (sig + scale > 18) return ParseDecimal128General(s, n, precision, scale, out);
+    int used = 0;
+    if (i < n && s[i] == '.') {
+      for (++i; i < n; ++i) {
+        const unsigned d = unsigned(uint8_t(s[i])) - '0';
+        if (d > 9) break;
+        any = true;
+        if (used < scale) {
+          v = v * 10 + d;
+          ++used;
+        } else if (d != 0) {
+          return false;
+        }
+      }
+    }
+    if (i != n || !any || sig + scale > precision) return false;
+    v *= kPow10[scale - used];
+    *out = negative ? -__int128(v) : __int128(v);
+    return true;
+  }
+  return ParseDecimal128General(s, n, precision, scale, out);
+}
+
+inline bool ParseDecimal128General(const char* s, size_t n, int precision, int scale,
+                                   __int128* out) {
   bool negative = false;
   size_t i = 0;
   if (n > 0 && (s[0] == '-' || s[0] == '+')) {
