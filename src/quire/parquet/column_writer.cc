@@ -589,6 +589,14 @@ class Dictionary {
     }
   }
 
+  // Append `bits` as a new entry without the hash table (the caller knows it is
+  // new: DirectDictionary below).
+  uint32_t AppendFixed(uint64_t bits) {
+    fixed_.push_back(bits);
+    bytes_ += width_;
+    return uint32_t(fixed_.size() - 1);
+  }
+
   size_t size() const { return bytes_keys_ ? values_.size() : fixed_.size(); }
   int64_t plain_bytes() const { return bytes_; }
   const std::vector<uint64_t>& fixed() const { return fixed_; }
@@ -701,7 +709,72 @@ class ChunkEncoder {
     }
   }
 
+  // Integers in a small range are looked up in an array indexed by value - min
+  // instead of a hash table: an L2-resident load per value (dates, quantities,
+  // foreign keys of a few hundred thousand values).
+  static constexpr int64_t kDirectRange = int64_t(1) << 18;
+
+  template <typename T>
+  bool IntegerRange(std::span<const LeafSlice* const> slices, int64_t* lo, int64_t* hi) const {
+    T mn = std::numeric_limits<T>::max(), mx = std::numeric_limits<T>::min();
+    for (size_t i = 0; i < slices.size(); ++i) {
+      const LeafSlice& s = *slices[i];
+      const Source& src = sources_[i];
+      const int64_t n = s.num_values();
+      if (src.fixed == nullptr) return false;
+      for (int64_t k = 0; k < n; ++k) {
+        T v;
+        std::memcpy(&v, src.At(s.dense ? k : s.slots[size_t(k)]), sizeof(T));
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+      }
+    }
+    *lo = int64_t(mn);
+    *hi = int64_t(mx);
+    return true;
+  }
+
+  template <typename T>
+  void InsertDirect(std::span<const LeafSlice* const> slices, int64_t lo, int64_t range,
+                    Dictionary* dict) {
+    std::vector<uint32_t> map(size_t(range), UINT32_MAX);
+    size_t w = 0;
+    for (size_t i = 0; i < slices.size(); ++i) {
+      const LeafSlice& s = *slices[i];
+      const Source& src = sources_[i];
+      const int64_t n = s.num_values();
+      for (int64_t k = 0; k < n; ++k) {
+        T v;
+        std::memcpy(&v, src.At(s.dense ? k : s.slots[size_t(k)]), sizeof(T));
+        uint32_t& m = map[size_t(int64_t(v) - lo)];
+        if (m == UINT32_MAX) {
+          uint64_t bits = 0;
+          std::memcpy(&bits, &v, sizeof(T));
+          m = dict->AppendFixed(bits);
+        }
+        indices_[w++] = m;
+      }
+    }
+  }
+
   Status TryDictionary(std::span<const LeafSlice* const> slices) {
+    if (col_.physical_type == Type::kInt32 || col_.physical_type == Type::kInt64) {
+      int64_t lo = 0, hi = 0;
+      const bool known = col_.physical_type == Type::kInt32
+                             ? IntegerRange<int32_t>(slices, &lo, &hi)
+                             : IntegerRange<int64_t>(slices, &lo, &hi);
+      if (known && hi >= lo && uint64_t(hi) - uint64_t(lo) < uint64_t(kDirectRange)) {
+        const int width = sources_[0].width;
+        auto dict = std::make_unique<Dictionary>(false, width, 0);
+        indices_.resize(size_t(total_values_));
+        if (col_.physical_type == Type::kInt32) {
+          InsertDirect<int32_t>(slices, lo, hi - lo + 1, dict.get());
+        } else {
+          InsertDirect<int64_t>(slices, lo, hi - lo + 1, dict.get());
+        }
+        return AcceptDictionary(std::move(dict), total_values_ * int64_t(width));
+      }
+    }
     const bool bytes_keys =
         col_.physical_type == Type::kByteArray ||
         (col_.physical_type == Type::kFixedLenByteArray && col_.type_length > 8);
@@ -751,12 +824,17 @@ class ChunkEncoder {
       }
     }
     if (!bytes_keys) plain_bytes = total_values_ * int64_t(width);
-    // Pays: the dictionary page and the bit-packed indices take at most
-    // dictionary_max_ratio of what PLAIN would.
+    return AcceptDictionary(std::move(dict), plain_bytes);
+  }
+
+  // Keep `dict` if it pays: the dictionary page (within dictionary_page_bytes) and
+  // the bit-packed indices take at most dictionary_max_ratio of `plain_bytes`.
+  Status AcceptDictionary(std::unique_ptr<Dictionary> dict, int64_t plain_bytes) {
     const int64_t ndv = int64_t(dict->size());
     const int64_t encoded =
         dict->plain_bytes() + total_values_ * BitWidth(uint64_t(std::max<int64_t>(ndv - 1, 0))) / 8;
-    if (double(encoded) > o_.dictionary_max_ratio * double(plain_bytes)) {
+    if (dict->plain_bytes() > o_.dictionary_page_bytes ||
+        double(encoded) > o_.dictionary_max_ratio * double(plain_bytes)) {
       indices_ = {};
       return Status::OK();
     }
