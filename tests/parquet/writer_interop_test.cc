@@ -21,6 +21,7 @@
 #include "quire/parquet/file_writer.h"
 #include "quire/testing/matchers.h"
 #include "quire/testing/random_arrays.h"
+#include "writer_test_util.h"
 
 namespace quire::parquet {
 namespace {
@@ -130,19 +131,7 @@ class WriterInteropTest : public ::testing::Test {
   std::vector<Case> cases_;
 };
 
-std::shared_ptr<const columnar::Table> OneColumn(const std::string& name, const TypePtr& type,
-                                                 int64_t length, double nulls, uint32_t seed) {
-  testing::RandomOptions o;
-  o.seed = seed;
-  o.null_probability = nulls;
-  auto a = testing::MakeRandomArray(type, length, o);
-  auto schema = columnar::schema({columnar::field(name, type)});
-  return std::make_shared<const columnar::Table>(
-      schema,
-      std::vector<columnar::ChunkedArrayPtr>{
-          std::make_shared<columnar::ChunkedArray>(type, columnar::ArrayVector{a})},
-      length);
-}
+using test::OneColumn;
 
 TEST_F(WriterInteropTest, EveryTypeAndNullPatternReadsTheSameInDuckDb) {
   for (const auto& [name, type] : testing::EveryType()) {

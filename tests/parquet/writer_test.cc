@@ -13,6 +13,7 @@
 #include "quire/parquet/file_reader.h"
 #include "quire/testing/matchers.h"
 #include "quire/testing/random_arrays.h"
+#include "writer_test_util.h"
 
 namespace quire::parquet {
 namespace {
@@ -32,19 +33,7 @@ bool Writable(const TypePtr& t) {
   return true;
 }
 
-std::shared_ptr<const columnar::Table> OneColumn(const std::string& name, const TypePtr& type, int64_t length,
-                             double nulls, uint32_t seed) {
-  testing::RandomOptions o;
-  o.seed = seed;
-  o.null_probability = nulls;
-  ArrayPtr a = testing::MakeRandomArray(type, length, o);
-  auto schema = columnar::schema({columnar::field(name, type)});
-  return std::make_shared<const columnar::Table>(
-      schema,
-      std::vector<columnar::ChunkedArrayPtr>{
-          std::make_shared<columnar::ChunkedArray>(type, columnar::ArrayVector{a})},
-      length);
-}
+using test::OneColumn;
 
 Result<columnar::TablePtr> ReadBack(const columnar::BufferPtr& bytes) {
   QUIRE_ASSIGN_OR_RETURN(auto reader, FileReader::Open(io::MakeBufferFile(bytes, "written")));
