@@ -562,10 +562,22 @@ class Dictionary {
   uint32_t InsertBytes(std::string_view v) {
     uint64_t h;
     if (v.size() <= 8) {
-      // Short values (flags, codes): their bytes and length as one integer.
-      uint64_t packed = 0;
-      std::memcpy(&packed, v.data(), v.size());
-      h = Mix(packed ^ (uint64_t(v.size()) << 59));
+      // Short values (flags, codes): loads that stay inside the value and cover
+      // every byte (overlapping for 4-8 bytes), mixed with the length.
+      const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+      const size_t n = v.size();
+      uint64_t x;
+      if (n >= 4) {
+        uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        x = uint64_t(a) | uint64_t(b) << 32;
+      } else if (n > 0) {
+        x = uint64_t(p[0]) | uint64_t(p[n / 2]) << 8 | uint64_t(p[n - 1]) << 16;
+      } else {
+        x = 0;
+      }
+      h = Mix(x ^ (uint64_t(n) << 59));
     } else {
       h = XXH3_64bits(v.data(), v.size());
     }
