@@ -9,6 +9,7 @@
 #include "quire/columnar/json.h"
 #include "quire/columnar/temporal.h"
 #include "quire/io/output_stream.h"
+#include "quire/text/column_cursor_internal.h"
 #include "quire/util/float16.h"
 #include "quire/util/macros.h"
 
@@ -33,10 +34,13 @@ T Value(const Array& array, int64_t i) {
 
 // Whether `s` needs quotes to read back as the same string.
 bool NeedsQuotes(std::string_view s, char delimiter, char quote) {
-  if (s.empty() || s == "NULL" || s == "null") return true;
-  if (s.substr(0, 3) == "\xEF\xBB\xBF") return true;  // would read as a byte order mark
+  if (s.size() <= 4) {
+    if (s.empty() || s == "NULL" || s == "null") return true;
+  }
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") return true;  // would read as a BOM
   for (char c : s) {
-    if (c == delimiter || c == quote || c == '\n' || c == '\r') return true;
+    // Every special byte is below 0x40 or the quote and delimiter themselves.
+    if (QUIRE_PREDICT_FALSE(c == delimiter || c == quote || c == '\n' || c == '\r')) return true;
   }
   return false;
 }
@@ -205,25 +209,47 @@ Status CsvWriter::Write(const columnar::RecordBatch& batch) {
                            batch.schema()->ToString(), schema_->ToString());
   }
   const int ncols = batch.num_columns();
-  std::vector<bool> may_quote(static_cast<size_t>(ncols));
-  for (int c = 0; c < ncols; ++c) may_quote[size_t(c)] = MayNeedQuotes(*batch.column(c)->type());
+  std::vector<internal::ColumnCursor> cols;
+  std::vector<bool> may_quote;
+  for (int c = 0; c < ncols; ++c) {
+    cols.push_back(internal::ColumnCursor::Make(*batch.column(c)));
+    may_quote.push_back(MayNeedQuotes(*batch.column(c)->type()));
+  }
   const char delimiter = options_.delimiter;
   const char quote = options_.quote;
+  char tmp[internal::kMaxScalarText];
   for (int64_t r = 0; r < batch.num_rows(); ++r) {
     for (int c = 0; c < ncols; ++c) {
       if (c) buffer_.push_back(delimiter);
-      const Array& column = *batch.column(c);
-      if (column.IsNull(r)) continue;
-      if (!may_quote[size_t(c)]) {
-        AppendCsvValue(column, r, &buffer_);
-        continue;
-      }
-      cell_.clear();
-      AppendCsvValue(column, r, &cell_);
-      if (NeedsQuotes(cell_, delimiter, quote)) {
-        AppendQuoted(cell_, quote, &buffer_);
-      } else {
-        buffer_ += cell_;
+      const internal::ColumnCursor& col = cols[size_t(c)];
+      if (col.IsNull(r)) continue;
+      switch (col.render) {
+        case internal::Render::kString:
+        case internal::Render::kLargeString: {
+          const std::string_view v = col.StringValue(r);
+          if (NeedsQuotes(v, delimiter, quote)) {
+            AppendQuoted(v, quote, &buffer_);
+          } else {
+            buffer_.append(v);
+          }
+          break;
+        }
+        case internal::Render::kOther:
+          if (!may_quote[size_t(c)]) {
+            AppendCsvValue(*col.array, r, &buffer_);
+            break;
+          }
+          cell_.clear();
+          AppendCsvValue(*col.array, r, &cell_);
+          if (NeedsQuotes(cell_, delimiter, quote)) {
+            AppendQuoted(cell_, quote, &buffer_);
+          } else {
+            buffer_ += cell_;
+          }
+          break;
+        default:
+          buffer_.append(tmp, size_t(col.WriteScalar(tmp, r) - tmp));
+          break;
       }
     }
     // A null in a one-column file is a blank line, which CsvReader reads as null.
