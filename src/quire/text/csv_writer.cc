@@ -4,6 +4,10 @@
 #include <charconv>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "quire/columnar/array.h"
 #include "quire/columnar/decimal.h"
 #include "quire/columnar/json.h"
@@ -38,9 +42,20 @@ bool NeedsQuotes(std::string_view s, char delimiter, char quote) {
     if (s.empty() || s == "NULL" || s == "null") return true;
   }
   if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") return true;  // would read as a BOM
-  for (char c : s) {
-    // Every special byte is below 0x40 or the quote and delimiter themselves.
-    if (QUIRE_PREDICT_FALSE(c == delimiter || c == quote || c == '\n' || c == '\r')) return true;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i vd = _mm_set1_epi8(delimiter), vq = _mm_set1_epi8(quote);
+  const __m128i vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vq)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, vn), _mm_cmpeq_epi8(x, vr)));
+    if (_mm_movemask_epi8(hit) != 0) return true;
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == delimiter || c == quote || c == '\n' || c == '\r') return true;
   }
   return false;
 }
