@@ -62,7 +62,7 @@ TEST_F(InputStreamTest, MissingFilesAndDirectoriesGetTypedErrorsNamingThePath) {
   const std::string missing = (dir_ / "nope.csv").string();
   EXPECT_THAT(OpenLocalInput(missing), IsError(ErrorCode::kNotFound, HasSubstr(missing)));
   EXPECT_THAT(OpenLocalInput(dir_.string()),
-              IsError(ErrorCode::kInvalidArgument, HasSubstr("is a directory")));
+              IsError(ErrorCode::kIOError, HasSubstr(dir_.string() + ": cannot read: is a directory")));
 }
 
 TEST_F(InputStreamTest, UnreadableFileIsAnIOError) {

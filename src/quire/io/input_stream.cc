@@ -126,7 +126,7 @@ Result<std::unique_ptr<InputStream>> OpenLocalInput(std::string path) {
   }
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
-    return Status::Invalid("{}: is a directory, not a file", path);
+    return Status::IOError("{}: cannot read: is a directory, not a file", path);
   }
 #ifdef POSIX_FADV_SEQUENTIAL
   if (S_ISREG(st.st_mode)) (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

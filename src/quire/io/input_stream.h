@@ -48,8 +48,8 @@ class QUIRE_EXPORT InputStream {
 /// reads (read(2)).
 ///
 /// Standard input is borrowed, not closed by the stream.
-/// \return kNotFound if the file does not exist, kInvalidArgument for a
-/// directory, kIOError for other failures; messages name the path.
+/// \return kNotFound if the file does not exist, kIOError for anything else that
+/// keeps it from being read (a directory, permissions); messages name the path.
 QUIRE_EXPORT Result<std::unique_ptr<InputStream>> OpenLocalInput(std::string path);
 
 /// \brief Make a stream over bytes in memory, kept alive by the stream.

@@ -332,7 +332,7 @@ class Tokenizer {
         }
         size_t fe = p;
         if (fe > field_start && data[fe - 1] == '\r') --fe;
-        const bool ok = EndRow(data, row_begin, field_start, fe, p + 1, &col, fields, cap,
+        const bool ok = EndRow(row_begin, field_start, fe, p + 1, &col, fields, cap,
                                &rows, table, issues);
         row_begin = field_start = p + 1;
         if (rows == cap || (!ok && stop_on_issue)) {
@@ -349,7 +349,7 @@ class Tokenizer {
       } else {
         size_t fe = end;
         if (fe > field_start && data[fe - 1] == '\r') --fe;
-        EndRow(data, row_begin, field_start, fe, end, &col, fields, cap, &rows, table, issues);
+        EndRow(row_begin, field_start, fe, end, &col, fields, cap, &rows, table, issues);
       }
     }
     table->rows = rows;
@@ -362,7 +362,7 @@ class Tokenizer {
 
  private:
   // Store the last field of a record and count the record; false if malformed.
-  bool EndRow(const char* data, size_t row_begin, size_t field_start, size_t field_end,
+  bool EndRow(size_t row_begin, size_t field_start, size_t field_end,
               size_t row_end, int* col, uint64_t* fields, int64_t cap, int64_t* rows,
               FieldTable* table, std::vector<RowIssue>* issues) {
     if (*col < ncols_) {
@@ -377,7 +377,6 @@ class Tokenizer {
       return true;
     }
     if (found == 1 && field_end == row_begin) return true;  // blank line
-    (void)data;
     issues->push_back({row_begin, row_end,
                        fmt::format("expected {} fields, found {}", ncols_, found)});
     return false;
@@ -749,7 +748,11 @@ Status Convert(const ConvertContext& cx, Sink* sink) {
       return ConvertFixed<Dec128>(cx, sink, [=](const char* s, size_t n, Dec128* out) {
         __int128 v;
         if (!internal::ParseDecimal128(s, n, precision, scale, &v)) return false;
-        std::memcpy(out->bytes, &v, 16);
+        // Two 8-byte stores: one 16-byte copy of a value built in two halves
+        // stalls on store forwarding.
+        const uint64_t lo = uint64_t(v), hi = uint64_t(v >> 64);
+        std::memcpy(out->bytes, &lo, 8);
+        std::memcpy(out->bytes + 8, &hi, 8);
         return true;
       });
     }
@@ -757,7 +760,7 @@ Status Convert(const ConvertContext& cx, Sink* sink) {
       const int precision = spec.type->precision();
       const int scale = spec.type->scale();
       return ConvertFixed<Dec256>(cx, sink, [=](const char* s, size_t n, Dec256* out) {
-        // Plain digits only: DecimalFromString also takes forms CSV should not.
+        // Beyond 38 digits: the general parser of columnar (no exponent either).
         return columnar::DecimalFromString({s, n}, precision, scale, 32, out->bytes).ok();
       });
     }
@@ -817,7 +820,6 @@ struct ChunkResult {
   std::optional<RowIssue> error;  // the first malformed row, without rejects
   Status status;                  // failures other than malformed rows
   size_t newlines = 0;
-  int64_t rows = 0;
 };
 
 // Everything the chunk parsers share (read-only while they run).
@@ -901,7 +903,6 @@ class ChunkParser {
         if (!errors.empty()) return Status::Internal("CSV row failed to convert twice");
       }
       batch_len += table_.rows;
-      result->rows += table_.rows;
       if (!issues.empty()) {
         if (!collect) {
           result->error = std::move(issues.front());

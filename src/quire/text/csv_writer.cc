@@ -4,11 +4,16 @@
 #include <charconv>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "quire/columnar/array.h"
 #include "quire/columnar/decimal.h"
 #include "quire/columnar/json.h"
 #include "quire/columnar/temporal.h"
 #include "quire/io/output_stream.h"
+#include "quire/text/column_cursor_internal.h"
 #include "quire/util/float16.h"
 #include "quire/util/macros.h"
 
@@ -33,9 +38,23 @@ T Value(const Array& array, int64_t i) {
 
 // Whether `s` needs quotes to read back as the same string.
 bool NeedsQuotes(std::string_view s, char delimiter, char quote) {
-  if (s.empty() || s == "NULL" || s == "null") return true;
-  if (s.substr(0, 3) == "\xEF\xBB\xBF") return true;  // would read as a byte order mark
-  for (char c : s) {
+  if (s.size() <= 4) {
+    if (s.empty() || s == "NULL" || s == "null") return true;
+  }
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") return true;  // would read as a BOM
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i vd = _mm_set1_epi8(delimiter), vq = _mm_set1_epi8(quote);
+  const __m128i vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vq)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, vn), _mm_cmpeq_epi8(x, vr)));
+    if (_mm_movemask_epi8(hit) != 0) return true;
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
     if (c == delimiter || c == quote || c == '\n' || c == '\r') return true;
   }
   return false;
@@ -205,25 +224,47 @@ Status CsvWriter::Write(const columnar::RecordBatch& batch) {
                            batch.schema()->ToString(), schema_->ToString());
   }
   const int ncols = batch.num_columns();
-  std::vector<bool> may_quote(static_cast<size_t>(ncols));
-  for (int c = 0; c < ncols; ++c) may_quote[size_t(c)] = MayNeedQuotes(*batch.column(c)->type());
+  std::vector<internal::ColumnCursor> cols;
+  std::vector<bool> may_quote;
+  for (int c = 0; c < ncols; ++c) {
+    cols.push_back(internal::ColumnCursor::Make(*batch.column(c)));
+    may_quote.push_back(MayNeedQuotes(*batch.column(c)->type()));
+  }
   const char delimiter = options_.delimiter;
   const char quote = options_.quote;
+  char tmp[internal::kMaxScalarText];
   for (int64_t r = 0; r < batch.num_rows(); ++r) {
     for (int c = 0; c < ncols; ++c) {
       if (c) buffer_.push_back(delimiter);
-      const Array& column = *batch.column(c);
-      if (column.IsNull(r)) continue;
-      if (!may_quote[size_t(c)]) {
-        AppendCsvValue(column, r, &buffer_);
-        continue;
-      }
-      cell_.clear();
-      AppendCsvValue(column, r, &cell_);
-      if (NeedsQuotes(cell_, delimiter, quote)) {
-        AppendQuoted(cell_, quote, &buffer_);
-      } else {
-        buffer_ += cell_;
+      const internal::ColumnCursor& col = cols[size_t(c)];
+      if (col.IsNull(r)) continue;
+      switch (col.render) {
+        case internal::Render::kString:
+        case internal::Render::kLargeString: {
+          const std::string_view v = col.StringValue(r);
+          if (NeedsQuotes(v, delimiter, quote)) {
+            AppendQuoted(v, quote, &buffer_);
+          } else {
+            buffer_.append(v);
+          }
+          break;
+        }
+        case internal::Render::kOther:
+          if (!may_quote[size_t(c)]) {
+            AppendCsvValue(*col.array, r, &buffer_);
+            break;
+          }
+          cell_.clear();
+          AppendCsvValue(*col.array, r, &cell_);
+          if (NeedsQuotes(cell_, delimiter, quote)) {
+            AppendQuoted(cell_, quote, &buffer_);
+          } else {
+            buffer_ += cell_;
+          }
+          break;
+        default:
+          buffer_.append(tmp, size_t(col.WriteScalar(tmp, r) - tmp));
+          break;
       }
     }
     // A null in a one-column file is a blank line, which CsvReader reads as null.

@@ -268,6 +268,21 @@ Result<std::unique_ptr<Plan>> MakePlan(const columnar::Field& field) {
   return p;
 }
 
+// The field index of `key` in a struct plan, or -1. Keys mostly come in schema
+// order, so the field after the previous key (`hint`) is tried before the hash map.
+int FindKey(const Plan& p, std::string_view key, size_t* hint) {
+  int k;
+  if (*hint < p.names.size() && p.names[*hint] == key) {
+    k = int(*hint);
+  } else {
+    auto it = p.index.find(key);
+    if (it == p.index.end()) return -1;
+    k = it->second;
+  }
+  *hint = size_t(k) + 1;
+  return k;
+}
+
 bool ParseHex(std::string_view s, std::string* out) {
   if (s.size() < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || s.size() % 2 != 0) {
     return false;
@@ -517,14 +532,15 @@ bool Put(dom::element v, const Plan& p, ArrayBuilder* b, std::string* why,
       const size_t n = p.children.size();
       std::vector<dom::element> slots(n);
       std::vector<uint8_t> present(n, 0);
+      size_t hint = 0;
       for (auto [key, value] : obj) {
-        auto it = p.index.find(key);
-        if (it == p.index.end()) {
+        const int k = FindKey(p, key, &hint);
+        if (k < 0) {
           *why = fmt::format("unknown key '{}'", Excerpt(key));
           return false;
         }
-        slots[size_t(it->second)] = value;
-        present[size_t(it->second)] = 1;
+        slots[size_t(k)] = value;
+        present[size_t(k)] = 1;
       }
       auto* sb = static_cast<columnar::StructBuilder*>(b);
       for (size_t i = 0; i < n; ++i) {
@@ -634,14 +650,15 @@ class ChunkParser {
     const size_t n = row.children.size();
     slots_.assign(n, dom::element());
     present_.assign(n, 0);
+    size_t hint = 0;
     for (auto [key, value] : obj) {
-      auto it = row.index.find(key);
-      if (it == row.index.end()) {
+      const int k = FindKey(row, key, &hint);
+      if (k < 0) {
         *why = fmt::format("key '{}' is not a column", Excerpt(key));
         return false;
       }
-      slots_[size_t(it->second)] = value;
-      present_[size_t(it->second)] = 1;
+      slots_[size_t(k)] = value;
+      present_[size_t(k)] = 1;
     }
     for (int pass = 0; pass < 2; ++pass) {
       for (size_t i = 0; i < n; ++i) {

@@ -6,6 +6,7 @@
 #include "quire/columnar/array.h"
 #include "quire/columnar/json.h"
 #include "quire/io/output_stream.h"
+#include "quire/text/column_cursor_internal.h"
 #include "quire/text/jsonl_reader.h"
 #include "quire/util/macros.h"
 
@@ -138,17 +139,54 @@ Status JsonlWriter::Write(const columnar::RecordBatch& batch) {
                            batch.schema()->ToString(), schema_->ToString());
   }
   const int ncols = batch.num_columns();
+  std::vector<internal::ColumnCursor> cols;
+  std::vector<bool> json_text;
+  for (int c = 0; c < ncols; ++c) {
+    cols.push_back(internal::ColumnCursor::Make(*batch.column(c)));
+    json_text.push_back(IsJsonText(*schema_->field(c)));
+  }
+  char tmp[internal::kMaxScalarText];
   for (int64_t r = 0; r < batch.num_rows(); ++r) {
     buffer_.push_back('{');
     bool first = true;
     for (int c = 0; c < ncols; ++c) {
-      const Array& column = *batch.column(c);
-      const bool null = column.IsNull(r);
+      const internal::ColumnCursor& col = cols[size_t(c)];
+      const bool null = col.IsNull(r);
       if (null && options_.skip_nulls) continue;
       if (!first) buffer_.push_back(',');
       first = false;
       buffer_ += keys_[size_t(c)];
-      AppendValue(column, r, schema_->field(c).get(), &buffer_);
+      if (null) {
+        buffer_ += "null";
+        continue;
+      }
+      switch (col.render) {
+        case internal::Render::kDecimal128:
+        case internal::Render::kDate32:
+        case internal::Render::kTimestamp:
+          // JSON strings of text that needs no escapes.
+          {
+            tmp[0] = '"';
+            char* end = col.WriteScalar(tmp + 1, r);
+            *end++ = '"';
+            buffer_.append(tmp, size_t(end - tmp));
+          }
+          break;
+        case internal::Render::kString:
+        case internal::Render::kLargeString:
+          if (json_text[size_t(c)]) {
+            buffer_.append(col.StringValue(r));
+          } else {
+            columnar::AppendJsonString(col.StringValue(r), &buffer_);
+          }
+          break;
+        case internal::Render::kOther:
+          AppendValue(*col.array, r, schema_->field(c).get(), &buffer_);
+          break;
+        default:
+          buffer_.append(tmp, size_t(col.WriteScalar(tmp, r) - tmp));
+          break;
+      }
     }
     buffer_ += "}\n";
     if (int64_t(buffer_.size()) >= options_.buffer_size) QUIRE_RETURN_NOT_OK(Flush());
