@@ -449,9 +449,11 @@ Status FileWriter::Impl::WriteTail() {
   meta.created_by = props.created_by.empty() ? QuireCreatedBy() : props.created_by;
   std::vector<KeyValue> kv = props.key_value_metadata;
   if (schema->metadata()) {
-    for (const auto& [k, v] : schema->metadata()->pairs()) {
-      const bool present = std::any_of(kv.begin(), kv.end(), [&](const KeyValue& x) { return x.key == k; });
-      if (!present) kv.push_back({k, v});
+    for (const auto& pair : schema->metadata()->pairs()) {
+      const std::string& key = pair.first;
+      const bool present =
+          std::any_of(kv.begin(), kv.end(), [&](const KeyValue& x) { return x.key == key; });
+      if (!present) kv.push_back({key, pair.second});
     }
   }
   if (!kv.empty()) meta.key_value_metadata = std::move(kv);
