@@ -323,6 +323,10 @@ TEST(CsvReaderTest, KeepsUnicodeAndRefusesInvalidUtf8InStrings) {
   CsvReadOptions options;
   options.schema = MakeSchema({{"a", "int32"}, {"s", "binary"}});
   EXPECT_THAT(Rows("a,s\n2,\xFF\n", options), IsOkAndHolds(std::string("[2,\"0xff\"]\n")));
+  // A two-byte sequence split over two rows is valid in the batch's bytes taken
+  // together but invalid in each value (found by the text_reader fuzzer).
+  EXPECT_THAT(Rows("s\nx\xD3\n\xB8y\n"),
+              IsError(ErrorCode::kCorrupt, HasSubstr("t.csv:2: column 1 ('s'): invalid UTF-8")));
 }
 
 // --- Malformed rows ---------------------------------------------------------

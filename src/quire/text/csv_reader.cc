@@ -650,7 +650,18 @@ Status ConvertBinary(const ConvertContext& cx, Sink* sink, bool utf8) {
   }
   offsets.UnsafeAdvance(cx.rows * int64_t(sizeof(OffsetT)));
   data.UnsafeAdvance(pos - data_start);
-  if (utf8 && !util::IsValidUtf8(data.data() + data_start, pos - data_start)) {
+  // One check of the whole batch's bytes, unless it fails or a multi-byte sequence
+  // straddles two values (valid together, invalid apart: a row boundary that holds
+  // a continuation byte); then value by value.
+  bool per_value = false;
+  if (utf8) {
+    per_value = !util::IsValidUtf8(data.data() + data_start, pos - data_start);
+    for (int64_t r = 0; r + 1 < cx.rows && !per_value; ++r) {
+      const int64_t at = int64_t(off[r]);
+      per_value = at < pos && (data.data()[at] & 0xC0) == 0x80;
+    }
+  }
+  if (per_value) {
     // Find the rows at fault (rare).
     OffsetT prev = OffsetT(data_start);
     for (int64_t r = 0; r < cx.rows; ++r) {
