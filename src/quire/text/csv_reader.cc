@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <atomic>
 #include <future>
 #include <limits>
@@ -32,6 +31,7 @@
 #include "quire/text/value_parse_internal.h"
 #include "quire/util/macros.h"
 #include "quire/util/thread_pool.h"
+#include "quire/text/block_queue_internal.h"
 #include "quire/util/utf8.h"
 
 namespace quire::text {
@@ -1032,7 +1032,7 @@ class CsvReader::Impl {
 
   ~Impl() {
     // Let running tasks finish before the state they use goes away.
-    if (inflight_.valid()) inflight_.wait();
+    queue_.Wait();
     for (auto& f : pending_) {
       if (f.valid()) f.wait();
     }
@@ -1042,7 +1042,7 @@ class CsvReader::Impl {
   Result<columnar::RecordBatchPtr> Next();
 
   SchemaPtr schema() const { return shared_.schema; }
-  int64_t rows_read() const { return rows_read_; }
+  int64_t rows_read() const { return queue_.rows_read(); }
   int64_t rows_rejected() const { return rows_rejected_; }
   int64_t bytes_read() const { return bytes_consumed_.load(); }
 
@@ -1115,13 +1115,7 @@ class CsvReader::Impl {
   Status Emit(const char* chunk, ChunkResult* result, int64_t chunk_first_line);
 
   // The batches of one block, or the error that ended it.
-  struct Block {
-    std::vector<columnar::RecordBatchPtr> batches;
-    Status status;
-    bool end = false;  // nothing follows
-  };
-  Block Produce();
-  void Launch();
+  internal::TextBlock Produce();
 
   std::unique_ptr<io::InputStream> input_;
   CsvReadOptions options_;
@@ -1131,7 +1125,6 @@ class CsvReader::Impl {
   size_t end_ = 0;    // end of the bytes read
   bool eof_ = false;
   bool done_ = false;      // producer: the input is used up
-  bool finished_ = false;  // consumer: the last block was collected
   int64_t next_line_ = 1;  // line number at begin_
   std::vector<Kind> kinds_;
   std::vector<std::unique_ptr<ChunkParser>> parsers_;
@@ -1139,14 +1132,10 @@ class CsvReader::Impl {
   std::vector<std::future<void>> pending_;
   std::unique_ptr<util::ThreadPool> own_pool_;
   util::ThreadPool* pool_ = nullptr;
-  // Consumer side.
-  std::deque<columnar::RecordBatchPtr> ready_;
-  Status error_;
-  int64_t rows_read_ = 0;
-  // With more than one thread, the next block is parsed by a producer task while
-  // the consumer works on the batches of the current one.
+  // Consumer side: with more than one thread, the next block is parsed by a
+  // producer task while the consumer works on the batches of the current one.
   bool prefetch_ = false;
-  std::future<Block> inflight_;
+  internal::BlockQueue queue_{[this] { return Produce(); }};
   // Producer side, read by the accessors.
   std::vector<columnar::RecordBatchPtr>* out_ = nullptr;  // batches of the block being made
   std::atomic<int64_t> rows_rejected_{0};
@@ -1212,7 +1201,7 @@ Status CsvReader::Impl::Open() {
     prefetch_ = true;
   }
   bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
-  if (prefetch_ && !shared_.columns.empty()) Launch();
+  if (prefetch_ && !shared_.columns.empty()) queue_.StartPrefetch();
   return Status::OK();
 }
 
@@ -1434,8 +1423,8 @@ Status CsvReader::Impl::ParseNextBlock() {
   }
 }
 
-CsvReader::Impl::Block CsvReader::Impl::Produce() {
-  Block block;
+internal::TextBlock CsvReader::Impl::Produce() {
+  internal::TextBlock block;
   out_ = &block.batches;
   block.status = ParseNextBlock();
   out_ = nullptr;
@@ -1444,36 +1433,9 @@ CsvReader::Impl::Block CsvReader::Impl::Produce() {
   return block;
 }
 
-void CsvReader::Impl::Launch() {
-  inflight_ = std::async(std::launch::async, [this] { return Produce(); });
-}
-
 Result<columnar::RecordBatchPtr> CsvReader::Impl::Next() {
-  while (ready_.empty()) {
-    if (!error_.ok()) return error_;
-    if (finished_ || shared_.columns.empty()) return columnar::RecordBatchPtr(nullptr);
-    Block block;
-    if (prefetch_) {
-      if (!inflight_.valid()) Launch();
-      block = inflight_.get();
-    } else {
-      block = Produce();
-    }
-    for (auto& b : block.batches) {
-      rows_read_ += b->num_rows();
-      ready_.push_back(std::move(b));
-    }
-    if (!block.status.ok()) {
-      error_ = std::move(block.status);
-    } else if (block.end) {
-      finished_ = true;
-    } else if (prefetch_) {
-      Launch();
-    }
-  }
-  auto batch = std::move(ready_.front());
-  ready_.pop_front();
-  return batch;
+  if (shared_.columns.empty()) return columnar::RecordBatchPtr(nullptr);
+  return queue_.Next();
 }
 
 CsvReader::CsvReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <deque>
 #include <atomic>
 #include <future>
 #include <optional>
@@ -26,6 +25,7 @@
 #include "quire/columnar/json.h"
 #include "quire/io/input_stream.h"
 #include "quire/io/output_stream.h"
+#include "quire/text/block_queue_internal.h"
 #include "quire/text/csv_scan_internal.h"
 #include "quire/text/value_parse_internal.h"
 #include "quire/util/macros.h"
@@ -734,7 +734,7 @@ class JsonlReader::Impl {
       : input_(std::move(input)), options_(std::move(options)) {}
 
   ~Impl() {
-    if (inflight_.valid()) inflight_.wait();
+    queue_.Wait();
     for (auto& f : pending_) {
       if (f.valid()) f.wait();
     }
@@ -743,7 +743,7 @@ class JsonlReader::Impl {
   Status Open();
   Result<columnar::RecordBatchPtr> Next();
   columnar::SchemaPtr schema() const { return shared_.schema; }
-  int64_t rows_read() const { return rows_read_; }
+  int64_t rows_read() const { return queue_.rows_read(); }
   int64_t rows_rejected() const { return rows_rejected_; }
   int64_t bytes_read() const { return bytes_consumed_.load(); }
 
@@ -789,13 +789,7 @@ class JsonlReader::Impl {
   Status Emit(const char* chunk, ChunkResult* result, int64_t first_line);
 
   // The batches of one block, or the error that ended it.
-  struct Block {
-    std::vector<columnar::RecordBatchPtr> batches;
-    Status status;
-    bool end = false;  // nothing follows
-  };
-  Block Produce();
-  void Launch();
+  internal::TextBlock Produce();
 
   std::unique_ptr<io::InputStream> input_;
   JsonlReadOptions options_;
@@ -805,21 +799,16 @@ class JsonlReader::Impl {
   size_t end_ = 0;
   bool eof_ = false;
   bool done_ = false;      // producer: the input is used up
-  bool finished_ = false;  // consumer: the last block was collected
   int64_t next_line_ = 1;
   std::vector<std::unique_ptr<ChunkParser>> parsers_;
   std::vector<ChunkResult> results_;
   std::vector<std::future<void>> pending_;
   std::unique_ptr<util::ThreadPool> own_pool_;
   util::ThreadPool* pool_ = nullptr;
-  // Consumer side.
-  std::deque<columnar::RecordBatchPtr> ready_;
-  Status error_;
-  int64_t rows_read_ = 0;
-  // With more than one thread, the next block is parsed by a producer task while
-  // the consumer works on the batches of the current one.
+  // Consumer side: with more than one thread, the next block is parsed by a
+  // producer task while the consumer works on the batches of the current one.
   bool prefetch_ = false;
-  std::future<Block> inflight_;
+  internal::BlockQueue queue_{[this] { return Produce(); }};
   // Producer side, read by the accessors.
   std::vector<columnar::RecordBatchPtr>* out_ = nullptr;  // batches of the block being made
   std::atomic<int64_t> rows_rejected_{0};
@@ -865,7 +854,7 @@ Status JsonlReader::Impl::Open() {
     prefetch_ = true;
   }
   bytes_consumed_ = input_->position() - int64_t(end_ - begin_);
-  if (prefetch_ && shared_.schema->num_fields() > 0) Launch();
+  if (prefetch_ && shared_.schema->num_fields() > 0) queue_.StartPrefetch();
   return Status::OK();
 }
 
@@ -988,8 +977,8 @@ Status JsonlReader::Impl::ParseNextBlock() {
   return st;
 }
 
-JsonlReader::Impl::Block JsonlReader::Impl::Produce() {
-  Block block;
+internal::TextBlock JsonlReader::Impl::Produce() {
+  internal::TextBlock block;
   out_ = &block.batches;
   block.status = ParseNextBlock();
   out_ = nullptr;
@@ -998,36 +987,9 @@ JsonlReader::Impl::Block JsonlReader::Impl::Produce() {
   return block;
 }
 
-void JsonlReader::Impl::Launch() {
-  inflight_ = std::async(std::launch::async, [this] { return Produce(); });
-}
-
 Result<columnar::RecordBatchPtr> JsonlReader::Impl::Next() {
-  while (ready_.empty()) {
-    if (!error_.ok()) return error_;
-    if (finished_ || shared_.schema->num_fields() == 0) return columnar::RecordBatchPtr(nullptr);
-    Block block;
-    if (prefetch_) {
-      if (!inflight_.valid()) Launch();
-      block = inflight_.get();
-    } else {
-      block = Produce();
-    }
-    for (auto& b : block.batches) {
-      rows_read_ += b->num_rows();
-      ready_.push_back(std::move(b));
-    }
-    if (!block.status.ok()) {
-      error_ = std::move(block.status);
-    } else if (block.end) {
-      finished_ = true;
-    } else if (prefetch_) {
-      Launch();
-    }
-  }
-  auto batch = std::move(ready_.front());
-  ready_.pop_front();
-  return batch;
+  if (shared_.schema->num_fields() == 0) return columnar::RecordBatchPtr(nullptr);
+  return queue_.Next();
 }
 
 JsonlReader::JsonlReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
