@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <cstring>
 
 #include "quire/parquet/assembly.h"
@@ -25,13 +26,18 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<io::RandomA
                                                      const ArrowSchemaOptions& arrow) {
   const std::string path = file->path();
   auto with_path = [&](const Status& st) { return st.WithContext(path); };
+  // One speculative read of the tail (which tells remote files their size too); a
+  // second only if the footer is longer.
+  QUIRE_ASSIGN_OR_RETURN(auto tail, file->ReadTail(kFooterSpeculativeReadSize));
   QUIRE_ASSIGN_OR_RETURN(int64_t size, file->Size());
   if (size < kMinFileSize) {
     return Status::Corrupt("{}: {} bytes is too small for a Parquet file", path, size);
   }
-  // One speculative read of the tail; a second only if the footer is longer.
-  const int64_t tail_size = std::min(size, kFooterSpeculativeReadSize);
-  QUIRE_ASSIGN_OR_RETURN(auto tail, file->ReadAt(size - tail_size, tail_size));
+  const int64_t tail_size = tail->size();
+  if (tail_size != std::min(size, kFooterSpeculativeReadSize)) {
+    return Status::IOError("{}: read {} bytes of the file's tail, expected {}", path, tail_size,
+                           std::min(size, kFooterSpeculativeReadSize));
+  }
   const uint8_t* t = tail->data();
   std::span<const uint8_t> head;
   if (tail_size == size) head = {t, 4};
@@ -248,6 +254,40 @@ Result<RecordBatchPtr> FileReader::ReadRows(int index, const std::vector<int>& f
 }
 
 // The pages of one column chunk, ready to decode.
+void FileReader::WillNeed(int index, const std::vector<int>& fields) const {
+  if (index < 0 || index >= num_row_groups()) return;
+  const RowGroup& rg = metadata_->row_groups[size_t(index)];
+  std::vector<int> leaves;
+  for (int f : fields) {
+    if (f < 0 || f >= int(schema_.root().children.size())) return;
+    LeavesUnder(schema_, schema_.root().children[size_t(f)], &leaves);
+  }
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  for (int c : leaves) {
+    if (size_t(c) >= rg.columns.size() || !rg.columns[size_t(c)].meta_data) continue;
+    const ColumnMetaData& m = *rg.columns[size_t(c)].meta_data;
+    const auto range = ChunkRange(m);
+    if (range) ranges.push_back(*range);
+  }
+  file_->WillNeed(ranges);
+}
+
+std::optional<std::pair<int64_t, int64_t>> FileReader::ChunkRange(const ColumnMetaData& m) const {
+  int64_t start = m.data_page_offset;
+  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
+      *m.dictionary_page_offset < start) {
+    start = *m.dictionary_page_offset;
+  }
+  if (start < 4 || m.total_compressed_size < 0 || m.total_compressed_size > file_size_ - start) {
+    return std::nullopt;
+  }
+  // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
+  // dictionary page header; read a little past the end, and stop the pages at
+  // the chunk's value count so the padding is never decoded.
+  constexpr int64_t kChunkPadding = 100;
+  return std::pair{start, std::min(m.total_compressed_size + kChunkPadding, file_size_ - start)};
+}
+
 struct FileReader::LeafPages {
   std::unique_ptr<PageReader> pages;  // null for an empty chunk
   columnar::TypePtr type;             // the leaf's Arrow type
@@ -282,15 +322,12 @@ Result<FileReader::LeafPages> FileReader::OpenLeaf(int index, int c, const ReadO
   LeafPages leaf{.type = leaf_type, .covered = {{0, rg.num_rows}}, .where = where};
   // Nothing to decode; writers leave the offsets of empty chunks at 0.
   if (rg.num_rows == 0 || m.num_values == 0) return leaf;
-  int64_t start = m.data_page_offset;
-  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 &&
-      *m.dictionary_page_offset < start) {
-    start = *m.dictionary_page_offset;
-  }
-  if (start < 4 || m.total_compressed_size < 0 || m.total_compressed_size > file_size_ - start) {
+  const auto range = ChunkRange(m);
+  if (!range) {
     return Status::Corrupt("{}: chunk of {} bytes at offset {} is outside the file of {} bytes",
-                           where, m.total_compressed_size, start, file_size_);
+                           where, m.total_compressed_size, m.data_page_offset, file_size_);
   }
+  const int64_t start = range->first;
   PageReaderOptions po{.verify_crc = options.verify_crc,
                        .max_page_bytes = options.max_page_bytes,
                        .num_values = m.num_values,
@@ -343,12 +380,7 @@ Result<FileReader::LeafPages> FileReader::OpenLeaf(int index, int c, const ReadO
     bytes = std::move(buffer);
     po.num_values = -1;  // the buffer holds exactly the chosen pages
   } else {
-    // Old parquet-mr (PARQUET-816) under-reported total_compressed_size by the
-    // dictionary page header; read a little past the end, and stop the pages at
-    // the chunk's value count so the padding is never decoded.
-    constexpr int64_t kChunkPadding = 100;
-    const int64_t length = std::min(m.total_compressed_size + kChunkPadding, file_size_ - start);
-    QUIRE_ASSIGN_OR_RETURN(bytes, file_->ReadAt(start, length));
+    QUIRE_ASSIGN_OR_RETURN(bytes, file_->ReadAt(start, range->second));
   }
   auto pages = PageReader::Make(std::move(bytes), cd, m, po);
   if (!pages.ok()) return pages.status().WithContext(where);
@@ -607,6 +639,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       const int group = groups_[next_group_++];
       const RowGroup& rg = reader_.metadata().row_groups[size_t(group)];
       QUIRE_ASSIGN_OR_RETURN(std::optional<RowRanges> rows, PageIndexRows(group));
+      if (!rows) Announce(group);
       if (rows) {
         // The page index narrowed the rows: read just their pages, whole.
         if (rows->empty()) continue;
@@ -819,11 +852,23 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     return rows;
   }
 
+  // Announce the chunks of row group `group`, which is read whole, and of the one
+  // after it when no filter may narrow that one to some pages: remote files fetch
+  // them while this one decodes.
+  void Announce(int group) {
+    if (announced_.insert(group).second) reader_.WillNeed(group, fields_);
+    if (!options_.filter && next_group_ < groups_.size() &&
+        announced_.insert(groups_[next_group_]).second) {
+      reader_.WillNeed(groups_[next_group_], fields_);
+    }
+  }
+
   Status StartNext() {
     while (next_group_ < groups_.size()) {
       const int group = groups_[next_group_++];
       QUIRE_ASSIGN_OR_RETURN(std::optional<RowRanges> rows, PageIndexRows(group));
       if (rows && rows->empty()) continue;
+      if (!rows) Announce(group);
       const bool late = !late_fields_.empty() && !rows;
       QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, late ? early_fields_ : fields_,
                                                        options_, pool_, std::move(rows), {}));
@@ -836,6 +881,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
   const FileReader& reader_;
   std::vector<int> fields_;
   std::vector<int> groups_;
+  std::set<int> announced_;  // row groups whose chunks were announced to the file
   columnar::SchemaPtr schema_;
   ReadOptions options_;
   std::vector<int> projection_;  // empty: all read fields are returned

@@ -127,6 +127,12 @@ class QUIRE_EXPORT FileReader {
   int64_t num_rows() const { return metadata_->num_rows; }
   const io::RandomAccessFile& file() const { return *file_; }
 
+  /// \brief Announce that the column chunks of top-level `fields` in row group
+  /// `index` will be read whole: remote files fetch them ahead, coalesced and
+  /// concurrently (RandomAccessFile::WillNeed). Read() and Scan() do this
+  /// themselves, a row group ahead when no filter may prune the next one.
+  void WillNeed(int index, const std::vector<int>& fields) const;
+
   /// \brief Read the chosen top-level fields (indices into schema()) of row group
   /// `index` as one batch.
   Result<columnar::RecordBatchPtr> ReadRowGroup(int index, const std::vector<int>& fields,
@@ -219,6 +225,9 @@ class QUIRE_EXPORT FileReader {
   Result<bool> RowGroupMayMatchBloom(int index, const compute::Expression& filter,
                                      const ReadOptions& options, int64_t* bytes_read) const;
   struct LeafPages;
+  // The bytes of a column chunk (offset, length), padded for old writers;
+  // nullopt when the metadata puts it outside the file.
+  std::optional<std::pair<int64_t, int64_t>> ChunkRange(const ColumnMetaData& m) const;
   Result<LeafPages> OpenLeaf(int row_group, int column, const ReadOptions& options,
                              const RowRanges* rows, ReadStats* stats) const;
   Result<ColumnChunkData> DecodeLeaf(int row_group, int column, const ReadOptions& options,
