@@ -7,16 +7,7 @@
 set -uo pipefail
 quire="$1"
 corpus="$2"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1"; echo "  expected: $2"; echo "  actual:   $3"; failures=$((failures + 1))
-  else
-    echo "ok   $1"
-  fi
-}
+source "$(dirname "$0")/check_lib.sh"
 
 # CSV with inference: every inferred type, quoting, nulls, CRLF.
 printf 'id,name,day,score,flag,at\r\n1,"a, ""b""",2024-01-01,1.5,true,2024-01-01 10:00:00\r\n2,,2024-02-29,,false,\r\n3,"",2024-03-01,2,TRUE,2024-03-01T00:00:01.5\r\n' > "$dir/in.csv"

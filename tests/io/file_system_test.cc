@@ -86,5 +86,62 @@ TEST(IoStatsTest, SnapshotsSubtractAndPrint) {
   EXPECT_EQ(stats.Snapshot().total_requests(), 0);
 }
 
+std::vector<std::string> GlobPaths(FileSystem& fs, std::string_view pattern) {
+  auto r = Glob(fs, pattern);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> out;
+  if (r.ok()) {
+    for (const auto& i : *r) out.push_back(i.is_dir() ? i.path + "/" : i.path);
+  }
+  return out;
+}
+
+TEST(GlobTest, MatchesWithinComponentsAndAcrossWithDoubleStar) {
+  MemoryFileSystem fs;
+  for (const char* p : {"t/date=2024-01-01/part-0.parquet", "t/date=2024-01-01/part-1.parquet",
+                        "t/date=2024-01-02/part-0.parquet", "t/date=2024-02-01/x.json",
+                        "t/_delta_log/00000.json", "t/a[1].txt", "top.parquet"}) {
+    ASSERT_OK(fs.WriteAll(p, "x"));
+  }
+  using ::testing::ElementsAre;
+  EXPECT_THAT(GlobPaths(fs, "t/date=2024-01-*/*.parquet"),
+              ElementsAre("t/date=2024-01-01/part-0.parquet", "t/date=2024-01-01/part-1.parquet",
+                          "t/date=2024-01-02/part-0.parquet"));
+  EXPECT_THAT(GlobPaths(fs, "t/date=*"),
+              ElementsAre("t/date=2024-01-01/", "t/date=2024-01-02/", "t/date=2024-02-01/"));
+  EXPECT_THAT(GlobPaths(fs, "t/date=2024-0[2-9]-??/*"), ElementsAre("t/date=2024-02-01/x.json"));
+  EXPECT_THAT(GlobPaths(fs, "**/*.json"), ElementsAre("t/_delta_log/00000.json",
+                                                      "t/date=2024-02-01/x.json"));
+  EXPECT_THAT(GlobPaths(fs, "t/**/part-0.parquet"),
+              ElementsAre("t/date=2024-01-01/part-0.parquet", "t/date=2024-01-02/part-0.parquet"));
+  EXPECT_THAT(GlobPaths(fs, "t/[!d_]*"), ElementsAre("t/a[1].txt"));
+  EXPECT_THAT(GlobPaths(fs, "*.parquet"), ElementsAre("top.parquet"));
+  EXPECT_THAT(GlobPaths(fs, "t/_delta_log"), ElementsAre("t/_delta_log/"));
+  EXPECT_THAT(GlobPaths(fs, "t/*.csv"), ::testing::IsEmpty());
+  EXPECT_THAT(GlobPaths(fs, "nothing/*"), ::testing::IsEmpty());
+  EXPECT_TRUE(HasGlob("a/*.x"));
+  EXPECT_FALSE(HasGlob("a/b=c"));
+}
+
+TEST(CopyFileTest, CopiesBetweenFilesystemsInPieces) {
+  MemoryFileSystem a, b;
+  std::string data(20 << 20, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = char(i * 7 + i / 4096);
+  ASSERT_OK(a.WriteAll("src", data));
+  int64_t reported = 0;
+  int calls = 0;
+  ASSERT_OK(CopyFile(a, "src", b, "dir/dst", [&](int64_t n) {
+    reported += n;
+    ++calls;
+  }));
+  EXPECT_EQ(reported, int64_t(data.size()));
+  EXPECT_EQ(calls, 3);  // 8 + 8 + 4 MiB
+  ASSERT_OK_AND_ASSIGN(auto copy, b.ReadAll("dir/dst"));
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(copy->data()), size_t(copy->size())),
+            data);
+  EXPECT_THAT(CopyFile(a, "missing", b, "x"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(b.Stat("x"), IsError(ErrorCode::kNotFound));
+}
+
 }  // namespace
 }  // namespace quire::io

@@ -11,6 +11,7 @@
 #include "quire/columnar/json.h"
 #include "quire/columnar/pretty_print.h"
 #include "quire/compute/expression.h"
+#include "quire/io/file_system.h"
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/file_reader.h"
 
@@ -85,7 +86,7 @@ Status Cat(const CatOptions& o) {
     if (!parsed.ok()) return parsed.status().WithContext("--where");
     ro.filter = *parsed;
   }
-  QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenLocalFile(o.path));
+  QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenReadUrl(o.path));
   QUIRE_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(std::move(file)));
   QUIRE_ASSIGN_OR_RETURN(auto batches, reader->Read(ro));
   int64_t printed = 0;

@@ -76,6 +76,24 @@ struct ConvertOptions {
 /// \brief Convert between CSV, JSON Lines and Parquet.
 int RunConvert(const ConvertOptions& options);
 
+/// \brief Options of `quire fs COMMAND`.
+struct FsOptions {
+  std::string command;             ///< ls, du, stat, cat, cp, mv, rm, mkdir
+  std::vector<std::string> paths;  ///< URLs or paths; globs allowed in sources
+  bool long_format = false;        ///< ls -l
+  bool recursive = false;          ///< -R
+  bool summarize = false;          ///< du -s
+  bool human = false;              ///< sizes as 1.5K, 2.0M, ...
+  bool force = false;              ///< rm -f: a missing path is no error
+  int parallel = 8;                ///< cp/mv: files in flight
+  std::string progress = "auto";   ///< auto (on a terminal), always, never
+  bool stats = false;              ///< print each store's request counters to stderr
+};
+
+/// \brief Work on files in any store: list, size, describe, print, copy, move,
+/// delete, make folders.
+int RunFs(const FsOptions& options);
+
 /// \brief Map a Status to the documented exit code.
 int ExitCodeFor(const Status& status);
 

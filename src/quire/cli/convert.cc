@@ -14,6 +14,7 @@
 #include "quire/columnar/type_parse.h"
 #include "quire/io/input_stream.h"
 #include "quire/io/output_stream.h"
+#include "quire/io/file_system.h"
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/file_reader.h"
 #include "quire/parquet/file_writer.h"
@@ -115,7 +116,7 @@ int RunConvert(const ConvertOptions& o) {
   // Rejects go to a file that appears whole at the end (or not at all).
   std::unique_ptr<io::OutputStream> rejects;
   if (!o.rejects.empty()) {
-    auto r = io::OpenLocalOutput(o.rejects);
+    auto r = io::OpenWriteUrl(o.rejects);
     if (!r.ok()) return fail(r.status());
     rejects = std::move(*r);
   }
@@ -129,7 +130,7 @@ int RunConvert(const ConvertOptions& o) {
   text::JsonlReader* jsonl = nullptr;
   if (from == "parquet") {
     if (schema) return fail(Status::Invalid("--schema applies to CSV and JSON Lines input"));
-    auto file = io::OpenLocalFile(o.input);
+    auto file = io::OpenReadUrl(o.input);
     if (!file.ok()) return fail(file.status());
     auto reader = parquet::FileReader::Open(std::move(*file));
     if (!reader.ok()) return fail(reader.status());
@@ -141,7 +142,7 @@ int RunConvert(const ConvertOptions& o) {
     batches = std::move(*stream);
     total_bytes = parquet_reader->metadata().num_rows;  // progress in rows
   } else {
-    auto input = io::OpenLocalInput(o.input);
+    auto input = io::OpenInputUrl(o.input);
     if (!input.ok()) return fail(input.status());
     auto size = (*input)->size();
     if (size.ok()) total_bytes = *size;
@@ -183,9 +184,9 @@ int RunConvert(const ConvertOptions& o) {
   if (o.output == "-") {
     sink = io::OpenStdout();
   } else {
-    io::LocalOutputOptions lo;
-    lo.overwrite = o.overwrite;
-    auto s = io::OpenLocalOutput(o.output, lo);
+    io::WriteOptions wo;
+    wo.overwrite = o.overwrite;
+    auto s = io::OpenWriteUrl(o.output, wo);
     if (!s.ok()) return fail(s.status());
     sink = std::move(*s);
   }

@@ -13,6 +13,7 @@
 #include "quire/cli/commands.h"
 #include "quire/columnar/decimal.h"
 #include "quire/columnar/json.h"
+#include "quire/io/file_system.h"
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/file_reader.h"
 #include "quire/util/utf8.h"
@@ -239,7 +240,7 @@ void AppendPagesJson(const FileReader& reader, const ColumnMetaData& m, int64_t 
 }
 
 Status Inspect(const InspectOptions& o) {
-  QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenLocalFile(o.path));
+  QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenReadUrl(o.path));
   QUIRE_ASSIGN_OR_RETURN(int64_t size, file->Size());
   QUIRE_ASSIGN_OR_RETURN(auto reader, FileReader::Open(std::move(file)));
   const FileMetaData& m = reader->metadata();

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -117,6 +119,71 @@ int main(int argc, char** argv) {
                     "Fail if OUT exists when the conversion ends");
   convert->add_flag("-q,--quiet", convert_options.quiet, "Do not print the summary line");
 
+  quire::cli::FsOptions fs_options;
+  auto* fs = app.add_subcommand(
+      "fs",
+      "Work with files in any store: local paths, file://, memory://, s3://bucket/key and "
+      "az://container/path (S3 settings from AWS_* variables and ~/.aws profiles, or "
+      "?endpoint=...&region=... in the URL; Azure from AZURE_STORAGE_* variables). "
+      "Sources may be glob patterns (*, ?, [...] within a path component, ** across "
+      "them); quote them so that the shell leaves them alone.");
+  fs->require_subcommand(1);
+  fs->add_flag("--stats", fs_options.stats,
+               "Print each store's requests (by kind), bytes moved and retries to stderr");
+  struct FsCommand {
+    const char* name;
+    const char* help;
+    const char* paths_help;
+  };
+  const FsCommand fs_commands[] = {
+      {"ls", "List files and folders (a folder's children; everything below with -R)",
+       "URLs to list"},
+      {"du", "Show the bytes below each child of a folder and in all (-s: only in all)",
+       "URLs to measure"},
+      {"stat", "Describe files and folders: type, size, modification time, ETag", "URLs"},
+      {"cat", "Write files' bytes to stdout", "URLs of files"},
+      {"cp", "Copy files and (with -R) folders, between any stores, in parallel, with a "
+             "progress bar; server-side within one bucket. SRC... DST: DST is a folder when "
+             "it exists as one, ends in '/', or several sources are given",
+       "SRC... DST"},
+      {"mv", "Move files and (with -R) folders: a rename on one local disk; within a store "
+             "a copy then a delete (not atomic); across stores a copy then a delete",
+       "SRC... DST"},
+      {"rm", "Delete files (batched), and with -R folders and everything below", "URLs"},
+      {"mkdir", "Make folders and their parents (on object stores folders need no making: "
+                "this does nothing there)",
+       "URLs"},
+  };
+  std::vector<CLI::App*> fs_subcommands;
+  for (const auto& c : fs_commands) {
+    auto* sub = fs->add_subcommand(c.name, c.help);
+    sub->set_help_flag("--help", "Print this help message and exit");
+    sub->add_option("PATHS", fs_options.paths, c.paths_help)->required();
+    sub->add_flag("--stats", fs_options.stats,
+                  "Print each store's requests (by kind), bytes moved and retries to stderr");
+    const std::string_view name = c.name;
+    if (name == "ls") {
+      sub->add_flag("-l,--long", fs_options.long_format, "Show size and modification time");
+    }
+    if (name == "ls" || name == "cp" || name == "mv" || name == "rm") {
+      sub->add_flag("-R,-r,--recursive", fs_options.recursive,
+                    name == "ls" ? "List every file below, at any depth"
+                                 : "Include folders and everything below them");
+    }
+    if (name == "ls" || name == "du") {
+      sub->add_flag("-h,--human-readable", fs_options.human, "Sizes as 1.5K, 20.0M, 3.1G");
+    }
+    if (name == "du") sub->add_flag("-s,--summarize", fs_options.summarize, "Only the total");
+    if (name == "rm") sub->add_flag("-f,--force", fs_options.force, "A missing path is no error");
+    if (name == "cp" || name == "mv") {
+      sub->add_option("-j,--parallel", fs_options.parallel, "Files in flight (default 8)")
+          ->check(CLI::Range(1, 256));
+      sub->add_option("--progress", fs_options.progress, "auto (on a terminal), always, never")
+          ->check(CLI::IsMember({"auto", "always", "never"}));
+    }
+    fs_subcommands.push_back(sub);
+  }
+
   app.footer(
       "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "
       "4 commit conflict, 5 corrupt input.");
@@ -132,5 +199,10 @@ int main(int argc, char** argv) {
   if (cat->parsed()) return quire::cli::RunCat(cat_options);
   if (inspect->parsed()) return quire::cli::RunInspect(inspect_options);
   if (convert->parsed()) return quire::cli::RunConvert(convert_options);
+  for (auto* sub : fs_subcommands) {
+    if (!sub->parsed()) continue;
+    fs_options.command = sub->get_name();
+    return quire::cli::RunFs(fs_options);
+  }
   return 0;
 }

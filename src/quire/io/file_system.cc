@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include "quire/io/local_file_system.h"
 #include "quire/io/memory_file_system.h"
@@ -160,6 +162,179 @@ Result<bool> FileSystem::Exists(std::string_view path) {
   if (info.ok()) return true;
   if (info.status().code() == ErrorCode::kNotFound) return false;
   return info.status();
+}
+
+Status CopyFile(FileSystem& from_fs, std::string_view from, FileSystem& to_fs,
+                std::string_view to, const std::function<void(int64_t)>& on_bytes) {
+  if (&from_fs == &to_fs && !on_bytes) return from_fs.Copy(from, to);
+  if (&from_fs == &to_fs && from_fs.scheme() != "file") {
+    // Server-side: no bytes pass through here; report the size once done.
+    QUIRE_ASSIGN_OR_RETURN(FileInfo info, from_fs.Stat(from));
+    QUIRE_RETURN_NOT_OK(from_fs.Copy(from, to));
+    on_bytes(info.size);
+    return Status::OK();
+  }
+  constexpr int64_t kPiece = int64_t(8) << 20;
+  QUIRE_ASSIGN_OR_RETURN(auto in, from_fs.OpenRead(from));
+  QUIRE_ASSIGN_OR_RETURN(int64_t size, in->Size());
+  QUIRE_ASSIGN_OR_RETURN(auto out, to_fs.OpenWrite(to));
+  for (int64_t at = 0; at < size; at += kPiece) {
+    const int64_t n = std::min(kPiece, size - at);
+    if (at + n < size) {
+      // Fetch the next piece while this one is written (remote sources).
+      const std::pair<int64_t, int64_t> next{at + n, std::min(kPiece, size - at - n)};
+      in->WillNeed({&next, 1});
+    }
+    auto piece = in->ReadAt(at, n);
+    Status st = piece.ok() ? out->Write({(*piece)->data(), size_t((*piece)->size())})
+                           : piece.status();
+    if (!st.ok()) {
+      out->Abort();
+      return st;
+    }
+    if (on_bytes) on_bytes(n);
+  }
+  return out->Close();
+}
+
+bool HasGlob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+
+namespace {
+
+// Match one path component against a glob component (*, ?, [...], [!...]).
+bool MatchComponent(std::string_view p, std::string_view s) {
+  size_t pi = 0, si = 0, star_p = std::string_view::npos, star_s = 0;
+  auto match_class = [&](size_t& at, char c) -> std::optional<bool> {
+    // p[at] == '['; returns whether c is in the class and moves `at` past it.
+    size_t i = at + 1;
+    bool negate = i < p.size() && (p[i] == '!' || p[i] == '^');
+    if (negate) ++i;
+    bool found = false;
+    bool first = true;
+    for (; i < p.size() && (p[i] != ']' || first); ++i, first = false) {
+      if (i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
+        if (c >= p[i] && c <= p[i + 2]) found = true;
+        i += 2;
+      } else if (p[i] == c) {
+        found = true;
+      }
+    }
+    if (i >= p.size()) return std::nullopt;  // no closing ']': a literal '['
+    at = i + 1;
+    return found != negate;
+  };
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '*') {
+      star_p = pi++;
+      star_s = si;
+      continue;
+    }
+    if (pi < p.size()) {
+      if (p[pi] == '?') {
+        ++pi;
+        ++si;
+        continue;
+      }
+      if (p[pi] == '[') {
+        size_t at = pi;
+        auto in = match_class(at, s[si]);
+        if (in.has_value()) {
+          if (*in) {
+            pi = at;
+            ++si;
+            continue;
+          }
+        } else if (s[si] == '[') {
+          ++pi;
+          ++si;
+          continue;
+        }
+      } else if (p[pi] == s[si]) {
+        ++pi;
+        ++si;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    pi = star_p + 1;
+    si = ++star_s;
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+std::vector<std::string_view> SplitComponents(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    if (slash != 0) out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// Whether the components of `rel` match the glob components (with "**").
+bool MatchPath(std::span<const std::string_view> glob, std::span<const std::string_view> rel) {
+  if (glob.empty()) return rel.empty();
+  if (glob[0] == "**") {
+    for (size_t skip = 0; skip <= rel.size(); ++skip) {
+      if (MatchPath(glob.subspan(1), rel.subspan(skip))) return true;
+    }
+    return false;
+  }
+  return !rel.empty() && MatchComponent(glob[0], rel[0]) && MatchPath(glob.subspan(1), rel.subspan(1));
+}
+
+}  // namespace
+
+Result<std::vector<FileInfo>> Glob(FileSystem& fs, std::string_view pattern) {
+  // The folder before the first component with a glob character is listed; the
+  // rest of the pattern is matched against the paths below it.
+  const bool absolute = pattern.starts_with('/');
+  const auto parts = SplitComponents(pattern);
+  size_t first = 0;
+  while (first < parts.size() && !HasGlob(parts[first]) && parts[first] != "**") ++first;
+  std::string base = absolute ? "/" : "";
+  for (size_t i = 0; i < first; ++i) base = JoinPath(base, parts[i]);
+  if (first == parts.size()) {
+    auto info = fs.Stat(base);
+    if (!info.ok() && info.status().code() == ErrorCode::kNotFound) return std::vector<FileInfo>{};
+    QUIRE_RETURN_NOT_OK(info.status());
+    return std::vector<FileInfo>{std::move(*info)};
+  }
+  const std::span<const std::string_view> glob(parts.data() + first, parts.size() - first);
+  const bool deep = glob.size() > 1 || glob[0] == "**";
+  ListOptions options;
+  options.recursive = deep;
+  auto listed = fs.ListAll(base, options);
+  if (!listed.ok() && listed.status().code() == ErrorCode::kNotFound) {
+    return std::vector<FileInfo>{};
+  }
+  QUIRE_RETURN_NOT_OK(listed.status());
+  std::vector<FileInfo> out;
+  std::set<std::string> dirs_seen;
+  const size_t skip = base.empty() ? 0 : (base.ends_with('/') ? base.size() : base.size() + 1);
+  for (auto& info : *listed) {
+    if (info.path.size() < skip) continue;
+    const auto rel = SplitComponents(std::string_view(info.path).substr(skip));
+    if (MatchPath(glob, rel)) {
+      out.push_back(std::move(info));
+      continue;
+    }
+    // A recursive listing holds no folders: a folder matches when a prefix of a
+    // file's path does.
+    if (!deep) continue;
+    for (size_t n = 1; n < rel.size(); ++n) {
+      if (!MatchPath(glob, std::span(rel).first(n))) continue;
+      std::string dir = info.path.substr(0, size_t(rel[n - 1].data() + rel[n - 1].size() -
+                                                   info.path.data()));
+      if (dirs_seen.insert(dir).second) out.push_back({dir, FileType::kDirectory, -1, {}, {}});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  return out;
 }
 
 std::string JoinPath(std::string_view a, std::string_view b) {

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quire/io/input_stream.h"
 #include "quire/io/output_stream.h"
 #include "quire/io/random_access_file.h"
 #include "quire/util/result.h"
@@ -244,10 +246,38 @@ struct FileSystemAndPath {
 QUIRE_EXPORT Result<FileSystemAndPath> FileSystemFromUrl(std::string_view url,
                                                          const UrlOptions& options = {});
 
+/// \brief Open the file `url` names for positional reads (the file keeps its
+/// filesystem alive).
+QUIRE_EXPORT Result<std::unique_ptr<RandomAccessFile>> OpenReadUrl(std::string_view url);
+
+/// \brief Open the file `url` names for sequential reads: standard input for "-",
+/// pread(2) locally, 8 MiB ranged reads (the next one fetched ahead) remotely.
+QUIRE_EXPORT Result<std::unique_ptr<InputStream>> OpenInputUrl(std::string_view url);
+
+/// \brief Open the file `url` names for writing (it appears whole on Close()).
+QUIRE_EXPORT Result<std::unique_ptr<OutputStream>> OpenWriteUrl(std::string_view url,
+                                                                const WriteOptions& options = {});
+
 /// \brief Return the pool on which remote requests run concurrently (parallel
 /// ranged reads, multipart parts): 16 threads, separate from the CPU pool because
 /// they wait on the network rather than compute.
 QUIRE_EXPORT util::ThreadPool* IoThreadPool();
+
+/// \brief Copy one file, possibly between filesystems: server-side when both are
+/// the same store, otherwise streamed in 8 MiB pieces (bounded memory). The
+/// target appears whole or not at all. `on_bytes`, when given, is called with the
+/// bytes of each piece as it is written.
+QUIRE_EXPORT Status CopyFile(FileSystem& from_fs, std::string_view from, FileSystem& to_fs,
+                             std::string_view to,
+                             const std::function<void(int64_t)>& on_bytes = {});
+
+/// \brief Return whether `s` holds a glob character (*, ?, [).
+QUIRE_EXPORT bool HasGlob(std::string_view s);
+
+/// \brief Return the files and folders matching `pattern`, a path whose
+/// components may hold *, ? and [...] (which match within one component) or be
+/// "**" (any number of components), sorted by path. No match is an empty result.
+QUIRE_EXPORT Result<std::vector<FileInfo>> Glob(FileSystem& fs, std::string_view pattern);
 
 /// \brief Join `a` and `b` with one "/" (either may be empty).
 QUIRE_EXPORT std::string JoinPath(std::string_view a, std::string_view b);
