@@ -2,6 +2,7 @@
 #include "quire/io/file_system.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -349,7 +350,13 @@ std::string JoinPath(std::string_view a, std::string_view b) {
 
 util::ThreadPool* IoThreadPool() {
   // Leaked on purpose: tasks may still run while static destructors do.
-  static util::ThreadPool* pool = new util::ThreadPool(16);
+  static util::ThreadPool* pool = [] {
+    int threads = 16;
+    if (const char* env = std::getenv("QUIRE_IO_THREADS")) {
+      threads = std::clamp(std::atoi(env), 1, 256);
+    }
+    return new util::ThreadPool(threads);
+  }();
   return pool;
 }
 

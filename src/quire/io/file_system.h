@@ -259,8 +259,8 @@ QUIRE_EXPORT Result<std::unique_ptr<OutputStream>> OpenWriteUrl(std::string_view
                                                                 const WriteOptions& options = {});
 
 /// \brief Return the pool on which remote requests run concurrently (parallel
-/// ranged reads, multipart parts): 16 threads, separate from the CPU pool because
-/// they wait on the network rather than compute.
+/// ranged reads, multipart parts): 16 threads (QUIRE_IO_THREADS overrides it),
+/// separate from the CPU pool because they wait on the network, not compute.
 QUIRE_EXPORT util::ThreadPool* IoThreadPool();
 
 /// \brief Copy one file, possibly between filesystems: server-side when both are
