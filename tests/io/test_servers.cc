@@ -224,7 +224,7 @@ void SignForAzurite(HttpRequest& request, std::string_view account,
                               fmt::format("SharedKey {}:{}", account, Base64(mac, mac_size)));
 }
 
-Result<std::unique_ptr<TestServer>> TestServer::Start(TestServerKind kind) {
+Result<std::unique_ptr<TestServer>> TestServer::Start(TestServerKind kind, int first_port) {
   ServerSpec spec = SpecOf(kind);
   QUIRE_ASSIGN_OR_RETURN(std::string script, FindNodeModulesBin(spec.bin));
   QUIRE_ASSIGN_OR_RETURN(std::string node, FindOnPath("node"));
@@ -240,7 +240,11 @@ Result<std::unique_ptr<TestServer>> TestServer::Start(TestServerKind kind) {
 
   Status last;
   for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
-    QUIRE_ASSIGN_OR_RETURN(server->port_, PickFreePort());
+    if (attempt == 0 && first_port > 0) {
+      server->port_ = first_port;
+    } else {
+      QUIRE_ASSIGN_OR_RETURN(server->port_, PickFreePort());
+    }
     QUIRE_RETURN_NOT_OK(server->Launch(node, script));
     last = server->WaitUntilReady(ReadyMarker(kind, server->port_));
     if (last.ok()) return server;

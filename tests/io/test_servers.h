@@ -54,10 +54,10 @@ class TestServer {
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/"
       "KBHBeksoGMGw==";
 
-  /// \brief Start an emulator.
+  /// \brief Start an emulator; on `first_port` if given and free, else on a free port.
   /// \return kNotFound when node or the server's package is missing, kIOError
   /// (with the end of the server's log) when it does not come up.
-  static Result<std::unique_ptr<TestServer>> Start(TestServerKind kind);
+  static Result<std::unique_ptr<TestServer>> Start(TestServerKind kind, int first_port = 0);
   static Result<std::unique_ptr<TestServer>> StartS3() { return Start(TestServerKind::kS3); }
   static Result<std::unique_ptr<TestServer>> StartAzurite() {
     return Start(TestServerKind::kAzurite);

@@ -164,6 +164,16 @@ TEST(TestServerTest, ServersRunSideBySide) {
   EXPECT_EQ(put.status, 404);
 }
 
+// The race of PickFreePort(): someone else binds the port before the server.
+TEST(TestServerTest, RetriesOnAnotherPortWhenItsPortIsTaken) {
+  ASSERT_OK_AND_ASSIGN(UniqueFd squatter, ListenLoopback(0));
+  ASSERT_OK_AND_ASSIGN(int taken, LocalPort(squatter.get()));
+  ASSERT_OK_AND_ASSIGN(auto server, TestServer::Start(TestServerKind::kS3, taken));
+  EXPECT_NE(server->port(), taken);
+  EXPECT_THAT(server->LogTail(), HasSubstr("EADDRINUSE"));
+  ASSERT_OK(server->CreateBucket("bucket"));
+}
+
 TEST(TestServerTest, MissingNodeModulesFailsWithTheSetupHint) {
   const char* previous = std::getenv("QUIRE_NODE_MODULES");
   std::string saved = previous != nullptr ? previous : "";
