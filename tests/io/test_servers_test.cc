@@ -96,6 +96,22 @@ TEST(TestServerTest, S3rverChecksKeyIdsButNotV4Signatures) {
   EXPECT_THAT(bad_v2.body, HasSubstr("SignatureDoesNotMatch"));
 }
 
+// s3rver ignores conditional writes: PUT with If-None-Match: * overwrites. A
+// PutIfAbsent over S3 cannot be shown atomic against it.
+TEST(TestServerTest, S3rverIgnoresIfNoneMatchOnPut) {
+  ASSERT_OK_AND_ASSIGN(auto server, TestServer::StartS3());
+  EXPECT_THAT(server->CreateBucket("b"), IsError(ErrorCode::kIOError, HasSubstr("400")));
+  ASSERT_OK(server->CreateBucket("bucket"));
+  TestHttpClient client(server->port());
+  for (const char* body : {"first", "second"}) {
+    ASSERT_OK_AND_ASSIGN(HttpResponse put,
+                         client.Send({"PUT", "/bucket/k", {{"If-None-Match", "*"}}, body}));
+    EXPECT_EQ(put.status, 200);
+  }
+  ASSERT_OK_AND_ASSIGN(HttpResponse get, client.Get("/bucket/k"));
+  EXPECT_EQ(get.body, "second");
+}
+
 TEST(TestServerTest, StoppingEndsTheProcessGroupAndRemovesTheData) {
   ASSERT_OK_AND_ASSIGN(auto server, TestServer::StartS3());
   pid_t pid = server->pid();
@@ -128,6 +144,14 @@ TEST(TestServerTest, AzuriteChecksSharedKeySignatures) {
   SignForAzurite(signed_put);
   ASSERT_OK_AND_ASSIGN(HttpResponse created, client.Send(signed_put));
   EXPECT_EQ(created.status, 201) << created.body;
+
+  // Unlike s3rver, azurite honours conditional writes (PutIfAbsent's primitive).
+  HttpRequest overwrite{"PUT", "/devstoreaccount1/container/dir/blob.bin",
+                        {{"x-ms-blob-type", "BlockBlob"}, {"If-None-Match", "*"}}, "other"};
+  SignForAzurite(overwrite);
+  ASSERT_OK_AND_ASSIGN(HttpResponse conflict, client.Send(overwrite));
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(conflict.head.Field("x-ms-error-code"), "BlobAlreadyExists");
 
   HttpRequest get{"GET", "/devstoreaccount1/container/dir/blob.bin"};
   SignForAzurite(get);
