@@ -193,8 +193,8 @@ class QUIRE_EXPORT FileSystem {
   virtual Status Move(std::string_view from, std::string_view to);
 
   /// \brief Return the counters of requests and bytes.
-  IoStats& stats() { return stats_; }
-  const IoStats& stats() const { return stats_; }
+  IoStats& stats() { return *stats_; }
+  const IoStats& stats() const { return *stats_; }
 
   // Conveniences built on the calls above.
 
@@ -211,7 +211,8 @@ class QUIRE_EXPORT FileSystem {
   Result<bool> Exists(std::string_view path);
 
  protected:
-  IoStats stats_;
+  /// Shared with the files and streams the filesystem opens, which may outlive it.
+  std::shared_ptr<IoStats> stats_ = std::make_shared<IoStats>();
 };
 
 /// \brief Options for FileSystemFromUrl, overriding the environment.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -77,6 +78,14 @@ class BufferFile final : public RandomAccessFile {
 };
 
 }  // namespace
+
+Result<columnar::BufferPtr> RandomAccessFile::ReadTail(int64_t length) const {
+  QUIRE_ASSIGN_OR_RETURN(int64_t size, Size());
+  const int64_t n = std::min(std::max<int64_t>(length, 0), size);
+  return ReadAt(size - n, n);
+}
+
+void RandomAccessFile::WillNeed(std::span<const std::pair<int64_t, int64_t>>) const {}
 
 Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(std::string path,
                                                         columnar::MemoryPool* pool) {

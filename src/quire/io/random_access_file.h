@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,16 @@ class QUIRE_EXPORT RandomAccessFile {
   /// file (in-memory files) and stays valid as long as it is held; kInvalidArgument
   /// if the range is not inside the file; kIOError if the read fails.
   virtual Result<columnar::BufferPtr> ReadAt(int64_t offset, int64_t length) const = 0;
+
+  /// \brief Read the last `length` bytes (all of a shorter file): how the Parquet
+  /// footer is found. Remote files do it with one suffix-range request that also
+  /// tells the size, so that opening a file of unknown size costs one request.
+  virtual Result<columnar::BufferPtr> ReadTail(int64_t length) const;
+
+  /// \brief Hint that the byte ranges (offset, length) will be read soon: remote
+  /// files fetch them ahead, coalesced and concurrently (see CachingFile). The
+  /// default does nothing.
+  virtual void WillNeed(std::span<const std::pair<int64_t, int64_t>> ranges) const;
 
   /// \brief Return the path or URL, for error messages.
   virtual const std::string& path() const = 0;

@@ -1,0 +1,18 @@
+/// \file quire/io/remote_file_systems.cc
+/// \brief The remote schemes of the URL factory.
+#include "quire/io/url_internal.h"
+
+namespace quire::io::internal {
+
+Result<std::shared_ptr<FileSystem>> MakeRemoteFileSystem(const ParsedUrl& url,
+                                                         const UrlOptions& options) {
+  (void)options;
+  if (url.scheme == "s3" || url.scheme == "az" || url.scheme == "abfs" || url.scheme == "abfss") {
+    return Status::Unsupported("{}:// is not built into this version of quire yet", url.scheme);
+  }
+  return Status::Invalid(
+      "unknown URL scheme '{}://' (known: file://, memory://, s3://, az://, abfs[s]://)",
+      url.scheme);
+}
+
+}  // namespace quire::io::internal
