@@ -1,0 +1,79 @@
+#pragma once
+
+/// \file quire/io/object_store_internal.h
+/// \brief What the S3 and Azure filesystems share: option parsing, key checks,
+/// the ranged-read file, the multipart output stream and the paged lister. The
+/// services differ only in the requests, which they supply. Not installed.
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quire/io/file_system.h"
+#include "quire/io/remote_options.h"
+
+namespace quire::io::internal {
+
+/// \brief Read the RemoteOptions keys of `options` (max_retries, retry_timeout_ms,
+/// request_timeout_ms, connect_timeout_ms, part_size, concurrency) over `*out`.
+Status ParseRemoteOptions(const UrlOptions& options, RemoteOptions* out);
+
+/// \brief Parse "true"/"false"/"1"/"0"/"yes"/"no".
+Result<bool> ParseBoolOption(std::string_view key, std::string_view value);
+
+/// \brief Return the value of `key` in `options`, else of the environment variable
+/// `env` (when given), else "".
+std::string OptionOrEnv(const UrlOptions& options, std::string_view key, const char* env);
+
+/// \brief Return `path` as an object key: kInvalidArgument if it is empty, starts
+/// with '/' or ends with '/'.
+Result<std::string> ObjectKey(std::string_view path, std::string_view url);
+
+/// \brief Return the listing prefix of the directory `path` ("" or "dir/").
+std::string DirPrefix(std::string_view path);
+
+/// \brief Reads `length` bytes at `offset` of one object (one ranged GET).
+using RangeReader = std::function<Result<columnar::BufferPtr>(int64_t offset, int64_t length)>;
+
+/// \brief A RandomAccessFile of known size over ranged reads. Thread-safe.
+std::unique_ptr<RandomAccessFile> MakeRangedFile(std::string url, int64_t size,
+                                                 RangeReader read);
+
+/// \brief The requests of one upload, supplied by a service.
+///
+/// Begin, Commit, Abort and PutWhole are called from the stream's thread; PutPart
+/// from the I/O pool, concurrently.
+class UploadBackend {
+ public:
+  virtual ~UploadBackend() = default;
+  /// \brief Upload a whole object in one request (small files).
+  virtual Status PutWhole(std::span<const uint8_t> data) = 0;
+  /// \brief Start a multipart upload, before the first part.
+  virtual Status Begin() = 0;
+  /// \brief Upload part `number` (1-based); return what Commit needs of it.
+  virtual Result<std::string> PutPart(int number, std::span<const uint8_t> data) = 0;
+  /// \brief Make the object of the parts, in order, visible.
+  virtual Status Commit(const std::vector<std::string>& parts) = 0;
+  /// \brief Discard the parts (best effort).
+  virtual void Abort() = 0;
+};
+
+/// \brief An OutputStream that buffers `options.part_size` bytes, then uploads parts
+/// in parallel on IoThreadPool() with at most `options.concurrency` in flight.
+/// Close() commits (or sends one PutWhole for a file under one part); an error,
+/// Abort() or the destructor aborts.
+std::unique_ptr<OutputStream> MakeUploadStream(std::string url,
+                                               std::unique_ptr<UploadBackend> backend,
+                                               const RemoteOptions& options,
+                                               columnar::MemoryPool* pool);
+
+/// \brief Fetches the next page of a listing; sets `*done` after the last page.
+using PageFetcher = std::function<Result<std::vector<FileInfo>>(bool* done)>;
+
+/// \brief A FileLister over pages; skips empty pages that are not the last.
+std::unique_ptr<FileLister> MakePagedLister(PageFetcher fetch);
+
+}  // namespace quire::io::internal
