@@ -305,4 +305,48 @@ std::unique_ptr<FileLister> MakePagedLister(PageFetcher fetch) {
   return std::make_unique<PagedLister>(std::move(fetch));
 }
 
+Status ServiceErrorStatus(std::string_view url, std::string_view method, long status,
+                          std::string_view code, std::string_view message,
+                          ServiceErrorKind kind) {
+  std::string detail = fmt::format("{} returned HTTP {}", method, status);
+  if (!code.empty()) fmt::format_to(std::back_inserter(detail), " {}", code);
+  if (!message.empty()) fmt::format_to(std::back_inserter(detail), ": {}", message);
+  switch (kind) {
+    case ServiceErrorKind::kNotFound:
+      return Status::NotFound("{}: not found ({})", url, detail);
+    case ServiceErrorKind::kAlreadyExists:
+      return Status::AlreadyExists("{}: already exists ({})", url, detail);
+    case ServiceErrorKind::kTransient:
+      return Status::RetryableIOError("{}: {}", url, detail);
+    case ServiceErrorKind::kPermanent:
+      break;
+  }
+  return Status::IOError("{}: {}", url, detail);
+}
+
+RemoteClient::RemoteClient(const RemoteOptions& options, std::shared_ptr<IoStats> stats)
+    : http_(HttpClientOptions{options.connect_timeout_ms, options.request_timeout_ms}),
+      stats_(std::move(stats)) {
+  policy_.max_retries = options.max_retries;
+  policy_.retry_timeout_ms = options.retry_timeout_ms;
+}
+
+Result<HttpResponse> RemoteClient::Send(RequestKind kind, HttpRequest request,
+                                        std::string_view url, const RetryHooks& hooks,
+                                        bool* ambiguous) {
+  stats_->Count(kind);
+  Result<HttpResponse> result =
+      SendWithRetry(http_, policy_, hooks, std::move(request), stats_.get(), ambiguous);
+  // Service errors name the URL already; transport failures get it here.
+  if (!result.ok() && result.status().message().rfind(url, 0) != 0) {
+    return result.status().WithContext(url);
+  }
+  return result;
+}
+
+bool SameBytes(std::string_view have, std::span<const uint8_t> want) {
+  return have.size() == want.size() &&
+         (want.empty() || std::memcmp(have.data(), want.data(), want.size()) == 0);
+}
+
 }  // namespace quire::io::internal

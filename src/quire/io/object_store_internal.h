@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "quire/io/file_system.h"
+#include "quire/io/http_internal.h"
 #include "quire/io/remote_options.h"
 
 namespace quire::io::internal {
@@ -75,5 +76,37 @@ using PageFetcher = std::function<Result<std::vector<FileInfo>>(bool* done)>;
 
 /// \brief A FileLister over pages; skips empty pages that are not the last.
 std::unique_ptr<FileLister> MakePagedLister(PageFetcher fetch);
+
+/// \brief What a service's error response means for the caller.
+enum class ServiceErrorKind { kNotFound, kAlreadyExists, kTransient, kPermanent };
+
+/// \brief Format a service error uniformly: "<url>: <METHOD> returned HTTP <status>
+/// <code>: <message>", as kNotFound, kAlreadyExists, retryable or permanent kIOError.
+Status ServiceErrorStatus(std::string_view url, std::string_view method, long status,
+                          std::string_view code, std::string_view message,
+                          ServiceErrorKind kind);
+
+/// \brief The connection, retry policy and counters of one remote filesystem.
+/// Thread-safe.
+class RemoteClient {
+ public:
+  RemoteClient(const RemoteOptions& options, std::shared_ptr<IoStats> stats);
+
+  /// \brief Count one `kind` request and send it under the retry policy; errors
+  /// name `url` (the s3:// or az:// URL).
+  Result<HttpResponse> Send(RequestKind kind, HttpRequest request, std::string_view url,
+                            const RetryHooks& hooks, bool* ambiguous = nullptr);
+
+  IoStats& stats() { return *stats_; }
+  const RetryPolicy& policy() const { return policy_; }
+
+ private:
+  HttpClient http_;
+  RetryPolicy policy_;
+  std::shared_ptr<IoStats> stats_;
+};
+
+/// \brief Return whether `have` holds exactly `want`.
+bool SameBytes(std::string_view have, std::span<const uint8_t> want);
 
 }  // namespace quire::io::internal

@@ -43,17 +43,15 @@ Status CheckS3Response(std::string_view url, const HttpRequest& request,
     }
   }
   if (success && code.empty()) return Status::OK();
-  std::string detail = fmt::format("{} returned HTTP {}", request.method, status);
-  if (!code.empty()) detail += " " + code;
-  if (!message.empty()) detail += ": " + message;
-  if (status == 404) return Status::NotFound("{}: not found ({})", url, detail);
-  if (status == 412 && expect.conditional_create) {
-    return Status::AlreadyExists("{}: already exists ({})", url, detail);
+  ServiceErrorKind kind = ServiceErrorKind::kPermanent;
+  if (status == 404) {
+    kind = ServiceErrorKind::kNotFound;
+  } else if (status == 412 && expect.conditional_create) {
+    kind = ServiceErrorKind::kAlreadyExists;
+  } else if (status >= 500 || status == 429 || TransientS3Code(code)) {
+    kind = ServiceErrorKind::kTransient;
   }
-  if (status >= 500 || status == 429 || TransientS3Code(code)) {
-    return Status::RetryableIOError("{}: {}", url, detail);
-  }
-  return Status::IOError("{}: {}", url, detail);
+  return ServiceErrorStatus(url, request.method, status, code, message, kind);
 }
 
 }  // namespace internal
@@ -146,10 +144,7 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
       : bucket_(std::move(bucket)),
         options_(std::move(options)),
         location_(std::move(location)),
-        client_(HttpClientOptions{options_.remote.connect_timeout_ms,
-                                  options_.remote.request_timeout_ms}) {
-    policy_.max_retries = options_.remote.max_retries;
-    policy_.retry_timeout_ms = options_.remote.retry_timeout_ms;
+        client_(options_.remote, stats_) {
     credentials_ = {options_.access_key_id, options_.secret_access_key, options_.session_token};
     scope_ = {options_.region.empty() ? "us-east-1" : options_.region, "s3"};
     signed_ = !options_.anonymous && !credentials_.empty();
@@ -187,7 +182,6 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
 
   Result<HttpResponse> Send(RequestKind kind, HttpRequest request, std::string_view url,
                             const S3Expect& expect = {}, bool* ambiguous = nullptr) {
-    stats_->Count(kind);
     // The real payload hash, signed: over plain HTTP nothing else protects the
     // body, and computing it costs far less than sending it.
     const std::string payload_hash = request.body.empty()
@@ -206,12 +200,7 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
       }
       return st;
     };
-    Result<HttpResponse> result =
-        SendWithRetry(client_, policy_, hooks, std::move(request), stats_.get(), ambiguous);
-    if (!result.ok() && result.status().message().rfind(url, 0) != 0) {
-      return result.status().WithContext(url);
-    }
-    return result;
+    return client_.Send(kind, std::move(request), url, hooks, ambiguous);
   }
 
   // HEAD of one object.
@@ -310,9 +299,7 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
     HttpRequest r;
     r.url = ObjectUrl(key);
     QUIRE_ASSIGN_OR_RETURN(HttpResponse existing, Send(RequestKind::kRead, std::move(r), Url(key)));
-    const std::string_view have = existing.body_text();
-    if (have.size() == data.size() && std::equal(have.begin(), have.end(), data.begin(),
-                                                 [](char a, uint8_t b) { return uint8_t(a) == b; })) {
+    if (SameBytes(existing.body_text(), data)) {
       stats_->AddWritten(int64_t(data.size()));
       return Status::OK();
     }
@@ -475,8 +462,7 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
   std::string bucket_;
   S3Options options_;
   S3Location location_;
-  HttpClient client_;
-  RetryPolicy policy_;
+  RemoteClient client_;
   AwsCredentials credentials_;
   SigV4Scope scope_;
   bool signed_ = false;
