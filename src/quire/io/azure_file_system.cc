@@ -108,15 +108,7 @@ Status CheckAzureResponse(std::string_view url, const HttpRequest& request,
   return ServiceErrorStatus(url, request.method, status, code, message, kind);
 }
 
-std::string_view Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
-class AzureFileSystem final : public FileSystem,
-                              public std::enable_shared_from_this<AzureFileSystem> {
+class AzureFileSystem final : public ObjectStoreFileSystem {
  public:
   AzureFileSystem(std::string container, AzureOptions options, std::string key)
       : container_(std::move(container)),
@@ -171,14 +163,11 @@ class AzureFileSystem final : public FileSystem,
     return client_.Send(kind, std::move(request), url, hooks, ambiguous);
   }
 
-  Result<HttpResponse> Head(const std::string& blob) {
+  Result<FileInfo> HeadObject(const std::string& blob) override {
     HttpRequest r;
     r.method = "HEAD";
     r.url = BlobUrl(blob);
-    return Send(RequestKind::kStat, std::move(r), Url(blob));
-  }
-
-  static FileInfo InfoFromHead(const std::string& blob, const HttpResponse& response) {
+    QUIRE_ASSIGN_OR_RETURN(HttpResponse response, Send(RequestKind::kStat, std::move(r), Url(blob)));
     FileInfo info;
     info.path = blob;
     info.size = std::strtoll(std::string(response.headers.Get("content-length")).c_str(), nullptr, 10);
@@ -187,8 +176,9 @@ class AzureFileSystem final : public FileSystem,
     return info;
   }
 
-  Result<XmlElement> ListRequest(const std::string& prefix, bool delimiter, int max_results,
-                                 const std::string& marker) {
+  // One List Blobs request.
+  Result<ObjectListing> ListObjects(const std::string& prefix, bool delimiter, int max_results,
+                                    const std::string& marker) override {
     std::string query = "restype=container&comp=list&maxresults=" + std::to_string(max_results) +
                         "&prefix=" + UriEncode(prefix, false);
     if (delimiter) query += "&delimiter=%2F";
@@ -201,15 +191,10 @@ class AzureFileSystem final : public FileSystem,
     if (xml.name != "EnumerationResults") {
       return Status::Corrupt("{}: List Blobs answered <{}>", Url(prefix), xml.name);
     }
-    return xml;
-  }
-
-  Result<std::vector<FileInfo>> ListPage(const std::string& prefix, bool recursive, int page_size,
-                                         std::string* marker, bool* done) {
-    QUIRE_ASSIGN_OR_RETURN(XmlElement xml, ListRequest(prefix, !recursive, page_size, *marker));
-    std::vector<FileInfo> page;
+    ObjectListing page;
     if (const XmlElement* blobs = xml.Child("Blobs")) {
       for (const XmlElement* b : blobs->Children("Blob")) {
+        page.any = true;
         std::string name(b->ChildText("Name"));
         if (name.empty() || name.back() == '/') continue;  // folder markers
         FileInfo info;
@@ -220,22 +205,24 @@ class AzureFileSystem final : public FileSystem,
           if (auto t = ParseHttpDate(props->ChildText("Last-Modified")); t.ok()) info.mtime = *t;
           info.etag = std::string(Unquote(props->ChildText("Etag")));
         }
-        page.push_back(std::move(info));
+        page.entries.push_back(std::move(info));
       }
       for (const XmlElement* p : blobs->Children("BlobPrefix")) {
+        page.any = true;
         std::string_view dir = p->ChildText("Name");
         while (!dir.empty() && dir.back() == '/') dir.remove_suffix(1);
-        if (dir.empty()) continue;
-        page.push_back(FileInfo{std::string(dir), FileType::kDirectory, -1, std::nullopt, ""});
+        if (!dir.empty()) {
+          page.entries.push_back(FileInfo{std::string(dir), FileType::kDirectory, -1, std::nullopt, ""});
+        }
       }
     }
-    *marker = std::string(xml.ChildText("NextMarker"));
-    *done = marker->empty();
+    page.next = xml.ChildText("NextMarker");
     return page;
   }
 
   // Put Blob (a block blob in one request), If-None-Match: * for a create.
-  Status PutBlob(const std::string& blob, std::span<const uint8_t> data, bool if_absent) {
+  Status PutObject(const std::string& blob, std::span<const uint8_t> data,
+                   bool if_absent) override {
     HttpRequest r;
     r.method = "PUT";
     r.url = BlobUrl(blob);
@@ -272,53 +259,9 @@ class AzureFileSystem final : public FileSystem,
     return st.code() == ErrorCode::kNotFound ? Status::OK() : st;
   }
 
-  // FileSystem.
+  // ObjectStoreFileSystem.
 
-  Result<FileInfo> Stat(std::string_view path) override {
-    std::string_view p = path;
-    while (!p.empty() && p.back() == '/') p.remove_suffix(1);
-    if (p.empty()) return FileInfo{"", FileType::kDirectory, -1, std::nullopt, ""};
-    const std::string blob(p);
-    Result<HttpResponse> head = Head(blob);
-    if (head.ok()) return InfoFromHead(blob, *head);
-    if (head.status().code() != ErrorCode::kNotFound) return head.status();
-    QUIRE_ASSIGN_OR_RETURN(XmlElement xml, ListRequest(blob + "/", false, 1, ""));
-    const XmlElement* blobs = xml.Child("Blobs");
-    if (blobs && (blobs->Child("Blob") || blobs->Child("BlobPrefix"))) {
-      return FileInfo{blob, FileType::kDirectory, -1, std::nullopt, ""};
-    }
-    return Status::NotFound("{}: no such file or directory", Url(blob));
-  }
-
-  Result<std::unique_ptr<FileLister>> List(std::string_view path,
-                                           const ListOptions& options) override {
-    auto self = shared_from_this();
-    auto marker = std::make_shared<std::string>();
-    const std::string prefix = DirPrefix(path);
-    const int page_size = std::clamp(options.page_size, 1, 5000);
-    const bool recursive = options.recursive;
-    return MakePagedLister([self, marker, prefix, page_size, recursive](bool* done) {
-      return self->ListPage(prefix, recursive, page_size, marker.get(), done);
-    });
-  }
-
-  Result<std::unique_ptr<RandomAccessFile>> OpenRead(std::string_view path,
-                                                     const ReadOptions& options) override {
-    QUIRE_ASSIGN_OR_RETURN(std::string blob, ObjectKey(path, Url(path)));
-    int64_t size;
-    if (options.size) {
-      size = *options.size;
-    } else {
-      QUIRE_ASSIGN_OR_RETURN(HttpResponse head, Head(blob));
-      size = InfoFromHead(blob, head).size;
-    }
-    auto self = shared_from_this();
-    return MakeRangedFile(Url(blob), size, [self, blob](int64_t offset, int64_t length) {
-      return self->ReadRange(blob, offset, length);
-    });
-  }
-
-  Result<columnar::BufferPtr> ReadRange(const std::string& blob, int64_t offset, int64_t length) {
+  Result<columnar::BufferPtr> ReadRange(const std::string& blob, int64_t offset, int64_t length) override {
     HttpRequest r;
     r.url = BlobUrl(blob);
     r.headers.Add("x-ms-range", fmt::format("bytes={}-{}", offset, offset + length - 1));
@@ -331,22 +274,11 @@ class AzureFileSystem final : public FileSystem,
     return response.body;
   }
 
-  Result<std::unique_ptr<OutputStream>> OpenWrite(std::string_view path,
-                                                  const WriteOptions& options) override;
-
-  Status PutIfAbsent(std::string_view path, std::span<const uint8_t> data) override {
-    QUIRE_ASSIGN_OR_RETURN(std::string blob, ObjectKey(path, Url(path)));
-    return PutBlob(blob, data, /*if_absent=*/true);
-  }
+  std::unique_ptr<UploadBackend> MakeUpload(const std::string& blob, bool overwrite) override;
 
   // Blob storage has no batch delete without the batch API's multipart bodies:
   // one Delete Blob per file, in parallel on the I/O pool.
-  Status Delete(std::span<const std::string> paths) override {
-    std::vector<std::string> blobs;
-    for (const std::string& p : paths) {
-      QUIRE_ASSIGN_OR_RETURN(std::string blob, ObjectKey(p, Url(p)));
-      blobs.push_back(std::move(blob));
-    }
+  Status DeleteObjects(std::span<const std::string> blobs) override {
     std::atomic<size_t> next{0};
     std::mutex mutex;
     Status first_error;
@@ -364,26 +296,9 @@ class AzureFileSystem final : public FileSystem,
     return first_error;
   }
 
-  Status DeleteDir(std::string_view path) override {
-    QUIRE_ASSIGN_OR_RETURN(auto lister, List(path, ListOptions{.recursive = true}));
-    while (true) {
-      QUIRE_ASSIGN_OR_RETURN(std::vector<FileInfo> page, lister->Next());
-      if (page.empty()) break;
-      std::vector<std::string> blobs;
-      for (FileInfo& f : page) blobs.push_back(std::move(f.path));
-      QUIRE_RETURN_NOT_OK(Delete(blobs));
-    }
-    const std::string prefix = DirPrefix(path);
-    return prefix.empty() ? Status::OK() : DeleteBlob(prefix);  // a folder marker, if any
-  }
-
-  Status CreateDir(std::string_view) override { return Status::OK(); }
-
   // Copy Blob, server-side. Within one account it usually completes at once;
   // otherwise x-ms-copy-status is "pending" and the destination is polled.
-  Status Copy(std::string_view from, std::string_view to) override {
-    QUIRE_ASSIGN_OR_RETURN(std::string src, ObjectKey(from, Url(from)));
-    QUIRE_ASSIGN_OR_RETURN(std::string dst, ObjectKey(to, Url(to)));
+  Status CopyObject(const std::string& src, const std::string& dst) override {
     HttpRequest r;
     r.method = "PUT";
     r.url = BlobUrl(dst);
@@ -400,8 +315,12 @@ class AzureFileSystem final : public FileSystem,
       }
       std::this_thread::sleep_for(BackoffDelay(client_.policy(), attempt) +
                                   std::chrono::milliseconds(50));
-      QUIRE_ASSIGN_OR_RETURN(HttpResponse head, Head(dst));
-      status = std::string(head.headers.Get("x-ms-copy-status"));
+      HttpRequest head;
+      head.method = "HEAD";
+      head.url = BlobUrl(dst);
+      QUIRE_ASSIGN_OR_RETURN(HttpResponse polled,
+                             Send(RequestKind::kStat, std::move(head), Url(dst)));
+      status = std::string(polled.headers.Get("x-ms-copy-status"));
     }
     if (!status.empty() && status != "success") {
       return Status::IOError("{}: the copy to {} ended as '{}'", Url(src), Url(dst), status);
@@ -409,11 +328,8 @@ class AzureFileSystem final : public FileSystem,
     return Status::OK();
   }
 
-  Status Move(std::string_view from, std::string_view to) override {
-    QUIRE_RETURN_NOT_OK(Copy(from, to));
-    const std::string src(from);
-    return Delete(std::span<const std::string>(&src, 1));
-  }
+  int max_page_size() const override { return 5000; }
+  const RemoteOptions& remote_options() const override { return options_.remote; }
 
  private:
   std::string container_;
@@ -436,7 +352,7 @@ class AzureUpload final : public UploadBackend {
   }
 
   Status PutWhole(std::span<const uint8_t> data) override {
-    return fs_->PutBlob(blob_, data, !overwrite_);
+    return fs_->PutObject(blob_, data, !overwrite_);
   }
 
   Status Begin() override { return Status::OK(); }
@@ -476,12 +392,10 @@ class AzureUpload final : public UploadBackend {
   std::string prefix_;
 };
 
-Result<std::unique_ptr<OutputStream>> AzureFileSystem::OpenWrite(std::string_view path,
-                                                                 const WriteOptions& options) {
-  QUIRE_ASSIGN_OR_RETURN(std::string blob, ObjectKey(path, Url(path)));
-  auto backend = std::make_unique<AzureUpload>(shared_from_this(), blob, options.overwrite);
-  return MakeUploadStream(Url(blob), std::move(backend), options_.remote,
-                          columnar::default_memory_pool());
+std::unique_ptr<UploadBackend> AzureFileSystem::MakeUpload(const std::string& blob,
+                                                          bool overwrite) {
+  return std::make_unique<AzureUpload>(
+      std::static_pointer_cast<AzureFileSystem>(shared_from_this()), blob, overwrite);
 }
 
 constexpr std::string_view kAzureKeys[] = {

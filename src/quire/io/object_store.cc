@@ -344,6 +344,107 @@ Result<HttpResponse> RemoteClient::Send(RequestKind kind, HttpRequest request,
   return result;
 }
 
+std::string_view Unquote(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    etag = etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
+Result<FileInfo> ObjectStoreFileSystem::Stat(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  if (path.empty()) return FileInfo{"", FileType::kDirectory, -1, std::nullopt, ""};
+  const std::string key(path);
+  Result<FileInfo> file = HeadObject(key);
+  if (file.ok() || file.status().code() != ErrorCode::kNotFound) return file;
+  // No such object: a directory if some key starts with "key/".
+  QUIRE_ASSIGN_OR_RETURN(ObjectListing below, ListObjects(key + "/", false, 1, ""));
+  if (below.any) return FileInfo{key, FileType::kDirectory, -1, std::nullopt, ""};
+  return Status::NotFound("{}: no such file or directory", Url(key));
+}
+
+Result<std::unique_ptr<FileLister>> ObjectStoreFileSystem::List(std::string_view path,
+                                                                const ListOptions& options) {
+  auto self = shared_from_this();
+  auto next = std::make_shared<std::string>();
+  const std::string prefix = DirPrefix(path);
+  const int page_size = std::clamp(options.page_size, 1, max_page_size());
+  const bool delimiter = !options.recursive;
+  return MakePagedLister(
+      [self, next, prefix, page_size, delimiter](bool* done) -> Result<std::vector<FileInfo>> {
+        QUIRE_ASSIGN_OR_RETURN(ObjectListing page,
+                               self->ListObjects(prefix, delimiter, page_size, *next));
+        *next = std::move(page.next);
+        *done = next->empty();
+        return std::move(page.entries);
+      });
+}
+
+Result<std::unique_ptr<RandomAccessFile>> ObjectStoreFileSystem::OpenRead(
+    std::string_view path, const ReadOptions& options) {
+  QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(path, Url(path)));
+  int64_t size;
+  if (options.size) {
+    size = *options.size;
+  } else {
+    QUIRE_ASSIGN_OR_RETURN(FileInfo info, HeadObject(key));
+    size = info.size;
+  }
+  auto self = shared_from_this();
+  return MakeRangedFile(Url(key), size, [self, key](int64_t offset, int64_t length) {
+    return self->ReadRange(key, offset, length);
+  });
+}
+
+Result<std::unique_ptr<OutputStream>> ObjectStoreFileSystem::OpenWrite(
+    std::string_view path, const WriteOptions& options) {
+  QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(path, Url(path)));
+  return MakeUploadStream(Url(key), MakeUpload(key, options.overwrite), remote_options(),
+                          columnar::default_memory_pool());
+}
+
+Status ObjectStoreFileSystem::PutIfAbsent(std::string_view path, std::span<const uint8_t> data) {
+  QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(path, Url(path)));
+  return PutObject(key, data, /*if_absent=*/true);
+}
+
+Status ObjectStoreFileSystem::Delete(std::span<const std::string> paths) {
+  std::vector<std::string> keys;
+  keys.reserve(paths.size());
+  for (const std::string& p : paths) {
+    QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(p, Url(p)));
+    keys.push_back(std::move(key));
+  }
+  return keys.empty() ? Status::OK() : DeleteObjects(keys);
+}
+
+Status ObjectStoreFileSystem::DeleteDir(std::string_view path) {
+  QUIRE_ASSIGN_OR_RETURN(auto lister, List(path, ListOptions{.recursive = true}));
+  while (true) {
+    QUIRE_ASSIGN_OR_RETURN(std::vector<FileInfo> page, lister->Next());
+    if (page.empty()) break;
+    std::vector<std::string> keys;
+    for (FileInfo& f : page) keys.push_back(std::move(f.path));
+    QUIRE_RETURN_NOT_OK(DeleteObjects(keys));
+  }
+  // A folder marker object ("dir/"), if some tool made one.
+  const std::string prefix = DirPrefix(path);
+  return prefix.empty() ? Status::OK() : DeleteObjects(std::span<const std::string>(&prefix, 1));
+}
+
+Status ObjectStoreFileSystem::Copy(std::string_view from, std::string_view to) {
+  QUIRE_ASSIGN_OR_RETURN(std::string src, ObjectKey(from, Url(from)));
+  QUIRE_ASSIGN_OR_RETURN(std::string dst, ObjectKey(to, Url(to)));
+  return CopyObject(src, dst);
+}
+
+// Not atomic: a reader may see both files for a moment (FileSystem::Move says so).
+Status ObjectStoreFileSystem::Move(std::string_view from, std::string_view to) {
+  QUIRE_RETURN_NOT_OK(Copy(from, to));
+  const std::string src(from);
+  return DeleteObjects(std::span<const std::string>(&src, 1));
+}
+
 bool SameBytes(std::string_view have, std::span<const uint8_t> want) {
   return have.size() == want.size() &&
          (want.empty() || std::memcmp(have.data(), want.data(), want.size()) == 0);

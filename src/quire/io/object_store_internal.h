@@ -106,6 +106,62 @@ class RemoteClient {
   std::shared_ptr<IoStats> stats_;
 };
 
+/// \brief One page of a listing as a service returns it.
+struct ObjectListing {
+  /// Files (folder-marker keys ending in "/" left out) and, with a delimiter,
+  /// the common prefixes as directories (without their trailing "/").
+  std::vector<FileInfo> entries;
+  /// Whether the page held anything at all, markers included.
+  bool any = false;
+  /// The token or marker of the next page; empty after the last.
+  std::string next;
+};
+
+/// \brief A filesystem over an object store, built on a few requests each store
+/// supplies: the FileSystem calls (Stat's prefix check, lazy paged List, ranged
+/// OpenRead, multipart OpenWrite, DeleteDir, Move) are written once here.
+class ObjectStoreFileSystem : public FileSystem,
+                              public std::enable_shared_from_this<ObjectStoreFileSystem> {
+ public:
+  /// \brief HEAD of one object; kNotFound when missing.
+  virtual Result<FileInfo> HeadObject(const std::string& key) = 0;
+  /// \brief One page of the keys starting with `prefix`.
+  virtual Result<ObjectListing> ListObjects(const std::string& prefix, bool delimiter,
+                                            int max_keys, const std::string& next) = 0;
+  /// \brief Ranged GET of `length` > 0 bytes at `offset`.
+  virtual Result<columnar::BufferPtr> ReadRange(const std::string& key, int64_t offset,
+                                                int64_t length) = 0;
+  /// \brief One-request upload; with `if_absent`, kAlreadyExists if `key` exists.
+  virtual Status PutObject(const std::string& key, std::span<const uint8_t> data,
+                           bool if_absent) = 0;
+  /// \brief The requests of a multipart upload of `key`.
+  virtual std::unique_ptr<UploadBackend> MakeUpload(const std::string& key, bool overwrite) = 0;
+  /// \brief Delete keys; missing keys are not an error.
+  virtual Status DeleteObjects(std::span<const std::string> keys) = 0;
+  /// \brief Server-side copy; kNotFound naming the source when it is missing.
+  virtual Status CopyObject(const std::string& from, const std::string& to) = 0;
+  /// \brief The largest page the service hands out.
+  virtual int max_page_size() const = 0;
+  virtual const RemoteOptions& remote_options() const = 0;
+
+  Result<FileInfo> Stat(std::string_view path) override;
+  Result<std::unique_ptr<FileLister>> List(std::string_view path,
+                                           const ListOptions& options) override;
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(std::string_view path,
+                                                     const ReadOptions& options) override;
+  Result<std::unique_ptr<OutputStream>> OpenWrite(std::string_view path,
+                                                  const WriteOptions& options) override;
+  Status PutIfAbsent(std::string_view path, std::span<const uint8_t> data) override;
+  Status Delete(std::span<const std::string> paths) override;
+  Status DeleteDir(std::string_view path) override;
+  Status CreateDir(std::string_view) override { return Status::OK(); }
+  Status Copy(std::string_view from, std::string_view to) override;
+  Status Move(std::string_view from, std::string_view to) override;
+};
+
+/// \brief Return `etag` without its surrounding double quotes.
+std::string_view Unquote(std::string_view etag);
+
 /// \brief Return whether `have` holds exactly `want`.
 bool SameBytes(std::string_view have, std::span<const uint8_t> want);
 

@@ -60,13 +60,6 @@ namespace {
 
 using namespace internal;  // NOLINT: this file is the S3 side of the internals
 
-std::string_view Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
 // One profile section of an AWS shared config or credentials file (INI): keys
 // lowercased; indented lines (nested settings such as "s3 =") are skipped.
 std::map<std::string, std::string> ReadIniSection(const std::string& file,
@@ -138,7 +131,7 @@ Result<S3Location> ResolveLocation(const S3Options& options, std::string_view bu
   return loc;
 }
 
-class S3FileSystem final : public FileSystem, public std::enable_shared_from_this<S3FileSystem> {
+class S3FileSystem final : public ObjectStoreFileSystem {
  public:
   S3FileSystem(std::string bucket, S3Options options, S3Location location)
       : bucket_(std::move(bucket)),
@@ -204,7 +197,7 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
   }
 
   // HEAD of one object.
-  Result<FileInfo> HeadObject(const std::string& key) {
+  Result<FileInfo> HeadObject(const std::string& key) override {
     HttpRequest r;
     r.method = "HEAD";
     r.url = ObjectUrl(key);
@@ -220,8 +213,8 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
   }
 
   // One ListObjectsV2 request.
-  Result<XmlElement> ListRequest(const std::string& prefix, bool delimiter, int max_keys,
-                                 const std::string& token) {
+  Result<ObjectListing> ListObjects(const std::string& prefix, bool delimiter, int max_keys,
+                                    const std::string& token) override {
     std::string query = "list-type=2&max-keys=" + std::to_string(max_keys) +
                         "&prefix=" + UriEncode(prefix, false);
     if (delimiter) query += "&delimiter=%2F";
@@ -234,14 +227,9 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
     if (xml.name != "ListBucketResult") {
       return Status::Corrupt("{}: ListObjectsV2 answered <{}>", Url(prefix), xml.name);
     }
-    return xml;
-  }
-
-  Result<std::vector<FileInfo>> ListPage(const std::string& prefix, bool recursive, int page_size,
-                                         std::string* token, bool* done) {
-    QUIRE_ASSIGN_OR_RETURN(XmlElement xml, ListRequest(prefix, !recursive, page_size, *token));
-    std::vector<FileInfo> page;
+    ObjectListing page;
     for (const XmlElement* c : xml.Children("Contents")) {
+      page.any = true;
       std::string key(c->ChildText("Key"));
       // "dir/" objects are folder markers written by consoles and other tools.
       if (key.empty() || key.back() == '/') continue;
@@ -250,32 +238,25 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
       info.size = std::strtoll(std::string(c->ChildText("Size")).c_str(), nullptr, 10);
       if (auto t = ParseIsoTime(c->ChildText("LastModified")); t.ok()) info.mtime = *t;
       info.etag = std::string(Unquote(c->ChildText("ETag")));
-      page.push_back(std::move(info));
+      page.entries.push_back(std::move(info));
     }
     for (const XmlElement* p : xml.Children("CommonPrefixes")) {
+      page.any = true;
       std::string_view dir = p->ChildText("Prefix");
       while (!dir.empty() && dir.back() == '/') dir.remove_suffix(1);
-      if (dir.empty()) continue;
-      FileInfo info;
-      info.path = std::string(dir);
-      info.type = FileType::kDirectory;
-      page.push_back(std::move(info));
+      if (!dir.empty()) {
+        page.entries.push_back(FileInfo{std::string(dir), FileType::kDirectory, -1, std::nullopt, ""});
+      }
     }
-    *token = std::string(xml.ChildText("NextContinuationToken"));
-    *done = xml.ChildText("IsTruncated") != "true" || token->empty();
+    if (xml.ChildText("IsTruncated") == "true") page.next = xml.ChildText("NextContinuationToken");
     return page;
-  }
-
-  Result<bool> PrefixExists(const std::string& prefix) {
-    QUIRE_ASSIGN_OR_RETURN(XmlElement xml, ListRequest(prefix, false, 1, ""));
-    return xml.Child("Contents") != nullptr || xml.Child("CommonPrefixes") != nullptr;
   }
 
   // PUT of a whole object; with `if_absent`, If-None-Match: *. A 412 after an
   // attempt that may have landed is checked against the object's bytes, so that
   // our own earlier attempt is not mistaken for a competitor.
-  Status PutObject(const std::string& key, std::span<const uint8_t> data, bool if_absent,
-                   RequestKind kind) {
+  Status PutObject(const std::string& key, std::span<const uint8_t> data,
+                   bool if_absent) override {
     HttpRequest r;
     r.method = "PUT";
     r.url = ObjectUrl(key);
@@ -283,7 +264,8 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
     if (if_absent) r.headers.Add("If-None-Match", "*");
     bool ambiguous = false;
     Result<HttpResponse> response =
-        Send(kind, std::move(r), Url(key), S3Expect{.conditional_create = if_absent}, &ambiguous);
+        Send(RequestKind::kWrite, std::move(r), Url(key), S3Expect{.conditional_create = if_absent},
+             &ambiguous);
     if (!response.ok()) {
       if (response.status().code() == ErrorCode::kAlreadyExists && ambiguous) {
         return ResolveAmbiguousCreate(key, data, response.status());
@@ -334,49 +316,9 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
                            keys.size(), list);
   }
 
-  // FileSystem.
+  // ObjectStoreFileSystem.
 
-  Result<FileInfo> Stat(std::string_view path) override {
-    std::string_view p = path;
-    while (!p.empty() && p.back() == '/') p.remove_suffix(1);
-    if (p.empty()) return FileInfo{"", FileType::kDirectory, -1, std::nullopt, ""};
-    const std::string key(p);
-    Result<FileInfo> file = HeadObject(key);
-    if (file.ok() || file.status().code() != ErrorCode::kNotFound) return file;
-    QUIRE_ASSIGN_OR_RETURN(bool dir, PrefixExists(key + "/"));
-    if (dir) return FileInfo{key, FileType::kDirectory, -1, std::nullopt, ""};
-    return Status::NotFound("{}: no such file or directory", Url(key));
-  }
-
-  Result<std::unique_ptr<FileLister>> List(std::string_view path,
-                                           const ListOptions& options) override {
-    auto self = shared_from_this();
-    auto token = std::make_shared<std::string>();
-    const std::string prefix = DirPrefix(path);
-    const int page_size = std::clamp(options.page_size, 1, 1000);
-    const bool recursive = options.recursive;
-    return MakePagedLister([self, token, prefix, page_size, recursive](bool* done) {
-      return self->ListPage(prefix, recursive, page_size, token.get(), done);
-    });
-  }
-
-  Result<std::unique_ptr<RandomAccessFile>> OpenRead(std::string_view path,
-                                                     const ReadOptions& options) override {
-    QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(path, Url(path)));
-    int64_t size;
-    if (options.size) {
-      size = *options.size;
-    } else {
-      QUIRE_ASSIGN_OR_RETURN(FileInfo info, HeadObject(key));
-      size = info.size;
-    }
-    auto self = shared_from_this();
-    return MakeRangedFile(Url(key), size, [self, key](int64_t offset, int64_t length) {
-      return self->ReadRange(key, offset, length);
-    });
-  }
-
-  Result<columnar::BufferPtr> ReadRange(const std::string& key, int64_t offset, int64_t length) {
+  Result<columnar::BufferPtr> ReadRange(const std::string& key, int64_t offset, int64_t length) override {
     HttpRequest r;
     r.url = ObjectUrl(key);
     r.headers.Add("Range", fmt::format("bytes={}-{}", offset, offset + length - 1));
@@ -393,53 +335,17 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
     return body;
   }
 
-  Result<std::unique_ptr<OutputStream>> OpenWrite(std::string_view path,
-                                                  const WriteOptions& options) override;
+  std::unique_ptr<UploadBackend> MakeUpload(const std::string& key, bool overwrite) override;
 
-  Status PutIfAbsent(std::string_view path, std::span<const uint8_t> data) override {
-    QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(path, Url(path)));
-    return PutObject(key, data, /*if_absent=*/true, RequestKind::kWrite);
-  }
-
-  Status Delete(std::span<const std::string> paths) override {
-    std::vector<std::string> keys;
-    keys.reserve(paths.size());
-    for (const std::string& p : paths) {
-      QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(p, Url(p)));
-      keys.push_back(std::move(key));
-    }
-    // DeleteObjects takes at most 1000 keys.
+  // DeleteObjects takes at most 1000 keys a request.
+  Status DeleteObjects(std::span<const std::string> keys) override {
     for (size_t i = 0; i < keys.size(); i += 1000) {
-      const size_t n = std::min<size_t>(1000, keys.size() - i);
-      QUIRE_RETURN_NOT_OK(DeleteBatch(std::span<const std::string>(keys).subspan(i, n)));
+      QUIRE_RETURN_NOT_OK(DeleteBatch(keys.subspan(i, std::min<size_t>(1000, keys.size() - i))));
     }
     return Status::OK();
   }
 
-  Status DeleteDir(std::string_view path) override {
-    const std::string prefix = DirPrefix(path);
-    QUIRE_ASSIGN_OR_RETURN(auto lister, List(path, ListOptions{.recursive = true}));
-    std::vector<std::string> keys;
-    while (true) {
-      QUIRE_ASSIGN_OR_RETURN(std::vector<FileInfo> page, lister->Next());
-      if (page.empty()) break;
-      for (FileInfo& f : page) keys.push_back(std::move(f.path));
-      if (keys.size() >= 1000) {
-        QUIRE_RETURN_NOT_OK(Delete(keys));
-        keys.clear();
-      }
-    }
-    if (!keys.empty()) QUIRE_RETURN_NOT_OK(Delete(keys));
-    if (prefix.empty()) return Status::OK();
-    // A folder marker object ("dir/"), if some tool made one.
-    return DeleteBatch(std::span<const std::string>(&prefix, 1));
-  }
-
-  Status CreateDir(std::string_view) override { return Status::OK(); }
-
-  Status Copy(std::string_view from, std::string_view to) override {
-    QUIRE_ASSIGN_OR_RETURN(std::string src, ObjectKey(from, Url(from)));
-    QUIRE_ASSIGN_OR_RETURN(std::string dst, ObjectKey(to, Url(to)));
+  Status CopyObject(const std::string& src, const std::string& dst) override {
     HttpRequest r;
     r.method = "PUT";
     r.url = ObjectUrl(dst);
@@ -450,11 +356,8 @@ class S3FileSystem final : public FileSystem, public std::enable_shared_from_thi
         .status();
   }
 
-  Status Move(std::string_view from, std::string_view to) override {
-    QUIRE_RETURN_NOT_OK(Copy(from, to));
-    const std::string src(from);
-    return Delete(std::span<const std::string>(&src, 1));
-  }
+  int max_page_size() const override { return 1000; }
+  const RemoteOptions& remote_options() const override { return options_.remote; }
 
   const S3Options& options() const { return options_; }
 
@@ -476,7 +379,7 @@ class S3Upload final : public UploadBackend {
       : fs_(std::move(fs)), key_(std::move(key)), url_(fs_->Url(key_)), overwrite_(overwrite) {}
 
   Status PutWhole(std::span<const uint8_t> data) override {
-    return fs_->PutObject(key_, data, !overwrite_, RequestKind::kWrite);
+    return fs_->PutObject(key_, data, !overwrite_);
   }
 
   Status Begin() override {
@@ -559,12 +462,9 @@ class S3Upload final : public UploadBackend {
   bool completed_ = false;
 };
 
-Result<std::unique_ptr<OutputStream>> S3FileSystem::OpenWrite(std::string_view path,
-                                                              const WriteOptions& options) {
-  QUIRE_ASSIGN_OR_RETURN(std::string key, ObjectKey(path, Url(path)));
-  auto backend = std::make_unique<S3Upload>(shared_from_this(), key, options.overwrite);
-  return MakeUploadStream(Url(key), std::move(backend), options_.remote,
-                          columnar::default_memory_pool());
+std::unique_ptr<UploadBackend> S3FileSystem::MakeUpload(const std::string& key, bool overwrite) {
+  return std::make_unique<S3Upload>(std::static_pointer_cast<S3FileSystem>(shared_from_this()),
+                                    key, overwrite);
 }
 
 constexpr std::string_view kS3Keys[] = {
