@@ -223,8 +223,11 @@ class QUIRE_EXPORT FileSystem {
 /// - S3: endpoint, region, access_key_id, secret_access_key, session_token,
 ///   profile, addressing ("path" or "virtual"), anonymous ("true").
 /// - Azure: account, account_key, sas_token, endpoint.
-/// - all remote: max_retries, retry_timeout_ms, request_timeout_ms, connect_timeout_ms,
-///   part_size (bytes per multipart part), concurrency.
+/// - all remote: max_retries, retry_timeout_ms, retry_base_delay_ms,
+///   request_timeout_ms, connect_timeout_ms, part_size (bytes per multipart part),
+///   concurrency (parts in flight per stream), hole_size_limit and range_size_limit
+///   (how announced reads are coalesced), coalesce ("false": every read on demand).
+///   remote_options.h documents them and their defaults.
 using UrlOptions = std::map<std::string, std::string, std::less<>>;
 
 /// \brief A filesystem and the path inside it that a URL names.

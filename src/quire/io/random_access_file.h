@@ -34,8 +34,7 @@ class QUIRE_EXPORT RandomAccessFile {
   virtual Result<columnar::BufferPtr> ReadAt(int64_t offset, int64_t length) const = 0;
 
   /// \brief Read the last `length` bytes (all of a shorter file): how the Parquet
-  /// footer is found. Remote files do it with one suffix-range request that also
-  /// tells the size, so that opening a file of unknown size costs one request.
+  /// footer is found, in one request once the size is known.
   virtual Result<columnar::BufferPtr> ReadTail(int64_t length) const;
 
   /// \brief Hint that the byte ranges (offset, length) will be read soon: remote

@@ -2,13 +2,16 @@
 /// \brief The remote schemes of the URL factory.
 #include "quire/io/url_internal.h"
 
+#include "quire/io/azure_file_system.h"
+#include "quire/io/s3_file_system.h"
+
 namespace quire::io::internal {
 
 Result<std::shared_ptr<FileSystem>> MakeRemoteFileSystem(const ParsedUrl& url,
                                                          const UrlOptions& options) {
-  (void)options;
-  if (url.scheme == "s3" || url.scheme == "az" || url.scheme == "abfs" || url.scheme == "abfss") {
-    return Status::Unsupported("{}:// is not built into this version of quire yet", url.scheme);
+  if (url.scheme == "s3") return MakeS3FileSystemFromUrl(url.authority, options);
+  if (url.scheme == "az" || url.scheme == "abfs" || url.scheme == "abfss") {
+    return MakeAzureFileSystemFromUrl(url.authority, options);
   }
   return Status::Invalid(
       "unknown URL scheme '{}://' (known: file://, memory://, s3://, az://, abfs[s]://)",
