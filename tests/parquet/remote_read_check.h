@@ -1,8 +1,8 @@
 #pragma once
 
-/// \file tests/parquet/remote_read_test.h
-/// \brief The remote-read checks of remote_read_test.cc, for the test files that
-/// run them on S3 and Azure.
+/// \file tests/parquet/remote_read_check.h
+/// \brief The remote-read checks, run on memory (remote_read_test.cc) and on S3
+/// and Azure (object_store_parquet_server_test.cc).
 
 #include <string>
 
@@ -17,7 +17,10 @@ columnar::TablePtr RemoteReadTable();
 
 /// \brief Write RemoteReadTable() to `path` in 4 row groups, then assert the
 /// requests and bytes of a projected read and of a page-index-filtered read.
+/// `coalesce` is how the files read coalesce announced ranges: the filesystem's
+/// own setting (object stores), or, with `wrap`, a CoalescingFile put around
+/// the filesystem's files here (local, memory).
 void CheckRemoteReads(io::FileSystem& fs, const std::string& path,
-                      const io::CoalesceOptions& coalesce);
+                      const io::CoalesceOptions& coalesce, bool wrap);
 
 }  // namespace quire::parquet
