@@ -1135,6 +1135,9 @@ Status FileReader::ScanPlan(const ReadPlan& plan, const ReadOptions& options,
     own.stats = options.stats ? &stats[size_t(worker)] : nullptr;
     Status st;
     for (size_t i = next++; i < plan.groups.size() && !failed.load(); i = next++) {
+      // Remote files fetch the next row group while this one decodes (unless a
+      // filter may narrow it to some pages).
+      if (!options.filter && i + 1 < plan.groups.size()) WillNeed(plan.groups[i + 1], plan.fields);
       RowGroupBatchReader reader(*this, plan.fields, {plan.groups[i]}, plan.schema, own,
                                  plan.projection);
       while (st.ok() && !failed.load()) {
