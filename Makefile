@@ -49,6 +49,7 @@ FUZZ_TEST_RUNS_codec_decompress ?= 20000
 FUZZ_TEST_RUNS_parquet_metadata ?= 200000
 FUZZ_TEST_RUNS_parquet_reader ?= 3000
 FUZZ_TEST_RUNS_text_reader ?= 20000
+FUZZ_TEST_RUNS_xml_response ?= 200000
 test-fuzz: fuzz-build
 	set -e; for f in $(FUZZERS); do \
 	  case $$f in \
@@ -56,6 +57,7 @@ test-fuzz: fuzz-build
 	    codec_decompress) runs=$(FUZZ_TEST_RUNS_codec_decompress) ;; \
 	    parquet_metadata) runs=$(FUZZ_TEST_RUNS_parquet_metadata) ;; \
 	    text_reader) runs=$(FUZZ_TEST_RUNS_text_reader) ;; \
+	    xml_response) runs=$(FUZZ_TEST_RUNS_xml_response) ;; \
 	    *) runs=$(FUZZ_TEST_RUNS_parquet_reader) ;; \
 	  esac; \
 	  rm -rf build/fuzz/test-corpus/$$f; mkdir -p build/fuzz/test-corpus/$$f; \
@@ -77,7 +79,7 @@ bench: setup
 ## write seeds, and run each fuzzer for FUZZ_SECONDS. Crashers land in
 ## build/fuzz/crashers/; copy them to tests/data/fuzz/<target>/ with the fix.
 FUZZ_SECONDS ?= 60
-FUZZERS = array_validate codec_decompress parquet_metadata parquet_reader text_reader
+FUZZERS = array_validate codec_decompress parquet_metadata parquet_reader text_reader xml_response
 fuzz-build:
 	@bash scripts/setup.sh --fuzz
 	cmake --preset fuzz >/dev/null
