@@ -46,8 +46,9 @@ via_proxy="endpoint=http%3A%2F%2F127.0.0.1%3A$proxy_port&$creds"
 "$quire" fs cp --progress=never "$file" "s3://bench/lineitem.parquet?$direct"
 
 three=l_shipdate,l_extendedprice,l_discount
-# label | columns | threads | QUIRE_IO_THREADS | extra URL options
+# label | columns | threads | QUIRE_IO_THREADS | extra URL options ("local": the file itself)
 runs=(
+  "local file (no network)|$three|1|16|local"
   "on demand|$three|1|16|coalesce=false"
   "on demand|$three|2|16|coalesce=false"
   "prefetch, no merging|$three|1|16|hole_size_limit=0"
@@ -58,12 +59,14 @@ runs=(
   "on demand|all|2|16|coalesce=false"
   "prefetch, merged, 16 in flight|all|1|16|"
   "prefetch, merged, 16 in flight|all|2|16|"
+  "local file (no network)|all|1|16|local"
 )
 echo "| reading | columns | decode threads | I/O threads | requests | MB read | seconds (median of $rounds) |"
 echo "|---|---|---|---|---|---|---|"
 for run in "${runs[@]}"; do
   IFS='|' read -r label columns threads io extra <<< "$run"
   url="s3://bench/lineitem.parquet?$via_proxy${extra:+&$extra}"
+  [[ $extra == local ]] && url=$file
   col_arg=()
   [[ $columns != all ]] && col_arg=(--columns="$columns")
   times=()
