@@ -13,46 +13,31 @@
 #include <thread>
 
 #include "io/test_servers.h"
+#include "store_test_util.h"
 #include "quire/testing/matchers.h"
 
 namespace quire::io {
 namespace {
 
+using ::quire::testing::AsString;
+using ::quire::testing::Bytes;
 using ::quire::testing::IsError;
+using ::quire::testing::RandomBytes;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = char(rng());
-  return s;
-}
-
-std::string AsString(const columnar::BufferPtr& b) { return std::string(b->ToStringView()); }
-
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 class AzureFileSystemTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto server = quire::testing::TestServer::StartAzurite();
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+  static quire::testing::TestServer& Server() {
+    return quire::testing::SharedTestServer(quire::testing::TestServerKind::kAzurite);
   }
 
   AzureOptions Options() const {
     AzureOptions o;
     o.account = std::string(kAzuriteAccount);
     o.account_key = std::string(kAzuriteAccountKey);
-    o.endpoint = server_->endpoint() + "/" + std::string(kAzuriteAccount);
+    o.endpoint = Server().endpoint() + "/" + std::string(kAzuriteAccount);
     o.remote.max_retries = 2;
     o.remote.retry_timeout_ms = 5000;
     return o;
@@ -68,7 +53,6 @@ class AzureFileSystemTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
     fs_ = MakeFs(Options());
     ASSERT_NE(fs_, nullptr);
   }
@@ -85,12 +69,9 @@ class AzureFileSystemTest : public ::testing::Test {
     return out;
   }
 
-  static quire::testing::TestServer* server_;
   std::string container_;
   std::shared_ptr<FileSystem> fs_;
 };
-
-quire::testing::TestServer* AzureFileSystemTest::server_ = nullptr;
 
 TEST_F(AzureFileSystemTest, WritesASmallBlobInOnePutAndReadsRanges) {
   const std::string data = RandomBytes(10000, 1);
@@ -280,7 +261,7 @@ TEST_F(AzureFileSystemTest, OpensThroughTheUrlFactory) {
   ASSERT_OK(fs_->WriteAll("via/url.txt", "hello"));
   UrlOptions options{{"account", std::string(kAzuriteAccount)},
                      {"account_key", std::string(kAzuriteAccountKey)},
-                     {"endpoint", server_->endpoint() + "/" + std::string(kAzuriteAccount)}};
+                     {"endpoint", Server().endpoint() + "/" + std::string(kAzuriteAccount)}};
   ASSERT_OK_AND_ASSIGN(FileSystemAndPath fp,
                        FileSystemFromUrl("az://" + container_ + "/via/url.txt", options));
   EXPECT_EQ(fp.fs->scheme(), "az");

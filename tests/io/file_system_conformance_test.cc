@@ -9,11 +9,15 @@
 #include <random>
 #include <thread>
 
+#include "store_test_util.h"
 #include "quire/testing/matchers.h"
 
 namespace quire::io::testing {
 
+using ::quire::testing::AsString;
+using ::quire::testing::Bytes;
 using ::quire::testing::IsError;
+using ::quire::testing::RandomBytes;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -34,17 +38,6 @@ std::vector<std::string> FileSystemConformance::Names(std::string_view rel, bool
 }
 
 namespace {
-
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = char(rng());
-  return s;
-}
-
-std::string AsString(const columnar::BufferPtr& b) {
-  return std::string(reinterpret_cast<const char*>(b->data()), size_t(b->size()));
-}
 
 TEST_P(FileSystemConformance, WrittenFileReadsBackByRange) {
   const std::string data = RandomBytes(100000, 1);

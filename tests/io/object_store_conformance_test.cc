@@ -22,29 +22,13 @@ using quire::testing::TestServer;
 using testing::FileSystemConformance;
 using testing::FileSystemUnderTest;
 
-// One server of each kind for the whole binary, started on first use from the
-// test thread (the servers die with it).
-TestServer& Server(quire::testing::TestServerKind kind) {
-  static std::unique_ptr<TestServer> s3, azurite;
-  auto& server = kind == quire::testing::TestServerKind::kS3 ? s3 : azurite;
-  if (!server) {
-    auto started = TestServer::Start(kind);
-    if (!started.ok()) {
-      ADD_FAILURE() << started.status().ToString();
-      std::abort();
-    }
-    server = std::move(*started);
-  }
-  return *server;
-}
-
 std::string FreshBucketName() {
   static std::atomic<int> n{0};
   return fmt::format("conformance-{}-{}", ::getpid(), n.fetch_add(1));
 }
 
 std::pair<std::shared_ptr<FileSystem>, std::string> MakeS3() {
-  TestServer& server = Server(quire::testing::TestServerKind::kS3);
+  TestServer& server = quire::testing::SharedTestServer(quire::testing::TestServerKind::kS3);
   const std::string bucket = FreshBucketName();
   EXPECT_OK(server.CreateBucket(bucket));
   UrlOptions options = server.url_options();
@@ -55,7 +39,8 @@ std::pair<std::shared_ptr<FileSystem>, std::string> MakeS3() {
 }
 
 std::pair<std::shared_ptr<FileSystem>, std::string> MakeAzure() {
-  TestServer& server = Server(quire::testing::TestServerKind::kAzurite);
+  TestServer& server =
+      quire::testing::SharedTestServer(quire::testing::TestServerKind::kAzurite);
   const std::string container = FreshBucketName();
   EXPECT_OK(server.CreateBucket(container));
   UrlOptions options = server.url_options();

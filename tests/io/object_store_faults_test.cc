@@ -11,6 +11,7 @@
 #include "io/fault_proxy.h"
 #include "io/test_servers.h"
 #include "quire/io/file_system.h"
+#include "store_test_util.h"
 #include "quire/testing/matchers.h"
 
 namespace quire::io {
@@ -23,39 +24,16 @@ using quire::testing::FaultSettings;
 using quire::testing::RequestFilter;
 using quire::testing::TestServer;
 using quire::testing::TestServerKind;
+using ::quire::testing::AsString;
+using ::quire::testing::Bytes;
 using ::quire::testing::IsError;
+using ::quire::testing::RandomBytes;
 using ::testing::HasSubstr;
-
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = char(rng());
-  return s;
-}
-
-std::string AsString(const columnar::BufferPtr& b) {
-  return std::string(reinterpret_cast<const char*>(b->data()), size_t(b->size()));
-}
 
 class ObjectStoreFaultsTest : public ::testing::TestWithParam<TestServerKind> {
  protected:
-  static void SetUpTestSuite() {
-    for (auto kind : {TestServerKind::kS3, TestServerKind::kAzurite}) {
-      auto server = TestServer::Start(kind);
-      ASSERT_TRUE(server.ok()) << server.status().ToString();
-      servers_[int(kind)] = server->release();
-    }
-  }
-  static void TearDownTestSuite() {
-    for (auto*& s : servers_) {
-      delete s;
-      s = nullptr;
-    }
-  }
-
   void SetUp() override {
-    TestServer* server = servers_[int(GetParam())];
-    ASSERT_NE(server, nullptr);
+    TestServer* server = &quire::testing::SharedTestServer(GetParam());
     ASSERT_OK_AND_ASSIGN(proxy_, FaultProxy::Start(server->port()));
     static std::atomic<int> n{0};
     bucket_ = fmt::format("faults-{}-{}", ::getpid(), n.fetch_add(1));
@@ -86,14 +64,11 @@ class ObjectStoreFaultsTest : public ::testing::TestWithParam<TestServerKind> {
     return Status::OK();
   }
 
-  static TestServer* servers_[2];
   std::unique_ptr<FaultProxy> proxy_;
   std::string bucket_;
   UrlOptions options_;
   std::shared_ptr<FileSystem> fs_;
 };
-
-TestServer* ObjectStoreFaultsTest::servers_[2] = {nullptr, nullptr};
 
 TEST_P(ObjectStoreFaultsTest, ReadsAndWritesSurviveRandomTransientFaults) {
   FaultSettings settings = proxy_->settings();

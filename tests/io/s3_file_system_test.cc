@@ -38,44 +38,29 @@
 #include "io/http_wire.h"
 #include "io/test_servers.h"
 #include "quire/io/s3_internal.h"
+#include "store_test_util.h"
 #include "quire/testing/matchers.h"
 
 namespace quire::io {
 namespace {
 
+using ::quire::testing::AsString;
+using ::quire::testing::Bytes;
 using ::quire::testing::IsError;
+using ::quire::testing::RandomBytes;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = char(rng());
-  return s;
-}
-
-std::string AsString(const columnar::BufferPtr& b) { return std::string(b->ToStringView()); }
-
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 class S3FileSystemTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto server = quire::testing::TestServer::StartS3();
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+  static quire::testing::TestServer& Server() {
+    return quire::testing::SharedTestServer(quire::testing::TestServerKind::kS3);
   }
 
   S3Options Options() const {
     S3Options o;
-    o.endpoint = server_->endpoint();
+    o.endpoint = Server().endpoint();
     o.access_key_id = "S3RVER";
     o.secret_access_key = "S3RVER";
     o.remote.max_retries = 2;
@@ -94,7 +79,6 @@ class S3FileSystemTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
     fs_ = MakeFs(Options());
     ASSERT_NE(fs_, nullptr);
   }
@@ -111,12 +95,9 @@ class S3FileSystemTest : public ::testing::Test {
     return out;
   }
 
-  static quire::testing::TestServer* server_;
   std::string bucket_;
   std::shared_ptr<FileSystem> fs_;
 };
-
-quire::testing::TestServer* S3FileSystemTest::server_ = nullptr;
 
 TEST_F(S3FileSystemTest, WritesASmallFileInOnePutAndReadsRanges) {
   const std::string data = RandomBytes(10000, 1);
@@ -434,7 +415,7 @@ TEST_F(S3FileSystemTest, RetriesTransientFailuresThenGivesUpRetryably) {
 
 TEST_F(S3FileSystemTest, OpensThroughTheUrlFactory) {
   ASSERT_OK(fs_->WriteAll("via/url.txt", "hello"));
-  const std::string url = "s3://" + bucket_ + "/via/url.txt?endpoint=" + server_->endpoint() +
+  const std::string url = "s3://" + bucket_ + "/via/url.txt?endpoint=" + Server().endpoint() +
                           "&access_key_id=S3RVER&secret_access_key=S3RVER";
   ASSERT_OK_AND_ASSIGN(FileSystemAndPath fp, FileSystemFromUrl(url));
   EXPECT_EQ(fp.fs->scheme(), "s3");

@@ -15,6 +15,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -389,6 +391,20 @@ io::UrlOptions TestServer::url_options(std::string_view endpoint_override) const
   return {{"account", std::string(kAzuriteAccount)},
           {"account_key", std::string(kAzuriteAccountKey)},
           {"endpoint", fmt::format("{}/{}", base, kAzuriteAccount)}};
+}
+
+TestServer& SharedTestServer(TestServerKind kind) {
+  static std::unique_ptr<TestServer> servers[2];
+  auto& server = servers[kind == TestServerKind::kS3 ? 0 : 1];
+  if (!server) {
+    auto started = TestServer::Start(kind);
+    if (!started.ok()) {
+      std::fprintf(stderr, "cannot start the test server: %s\n", started.status().ToString().c_str());
+      std::abort();
+    }
+    server = std::move(*started);
+  }
+  return *server;
 }
 
 }  // namespace quire::testing

@@ -105,6 +105,12 @@ class TestServer {
   pid_t pid_ = -1;
 };
 
+/// \brief Return the emulator of `kind` shared by the whole test binary, started
+/// on first use and stopped at exit. Call it from the test body (the main
+/// thread; see TestServer on PR_SET_PDEATHSIG). A server that cannot start ends
+/// the binary with its error: every test that needs it would fail anyway.
+TestServer& SharedTestServer(TestServerKind kind);
+
 /// \brief Sign `request` for azurite with Shared Key (adding x-ms-date,
 /// x-ms-version and Authorization), as TestHttpClient will send it.
 void SignForAzurite(HttpRequest& request,

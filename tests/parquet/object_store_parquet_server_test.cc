@@ -24,24 +24,9 @@ using quire::testing::TestServerKind;
 
 class ObjectStoreParquetTest : public ::testing::TestWithParam<TestServerKind> {
  protected:
-  static void SetUpTestSuite() {
-    for (auto kind : {TestServerKind::kS3, TestServerKind::kAzurite}) {
-      auto server = TestServer::Start(kind);
-      ASSERT_TRUE(server.ok()) << server.status().ToString();
-      servers_[int(kind)] = server->release();
-    }
-  }
-  static void TearDownTestSuite() {
-    for (auto*& s : servers_) {
-      delete s;
-      s = nullptr;
-    }
-  }
   // A filesystem on a fresh bucket, with `extra` URL options.
   std::shared_ptr<io::FileSystem> MakeFs(io::UrlOptions extra = {}) {
-    TestServer* server = servers_[int(GetParam())];
-    EXPECT_NE(server, nullptr);
-    if (server == nullptr) return nullptr;
+    TestServer* server = &quire::testing::SharedTestServer(GetParam());
     static std::atomic<int> n{0};
     const std::string bucket = fmt::format("parquet-{}-{}", ::getpid(), n.fetch_add(1));
     EXPECT_OK(server->CreateBucket(bucket));
@@ -52,10 +37,7 @@ class ObjectStoreParquetTest : public ::testing::TestWithParam<TestServerKind> {
     EXPECT_OK(fp.status());
     return fp.ok() ? fp->fs : nullptr;
   }
-  static TestServer* servers_[2];
 };
-
-TestServer* ObjectStoreParquetTest::servers_[2] = {nullptr, nullptr};
 
 TEST_P(ObjectStoreParquetTest, AFileWrittenToTheStoreIsTheLocalFileAndReadsBackEqual) {
   auto fs = MakeFs({{"part_size", std::to_string(1 << 20)}});
