@@ -49,7 +49,7 @@ FUZZ_TEST_RUNS_codec_decompress ?= 20000
 FUZZ_TEST_RUNS_parquet_metadata ?= 200000
 FUZZ_TEST_RUNS_parquet_reader ?= 3000
 FUZZ_TEST_RUNS_text_reader ?= 20000
-FUZZ_TEST_RUNS_xml_response ?= 200000
+FUZZ_TEST_RUNS_xml_response ?= 1000000
 test-fuzz: fuzz-build
 	set -e; for f in $(FUZZERS); do \
 	  case $$f in \

@@ -57,7 +57,9 @@ class CoalescingFile final : public RandomAccessFile {
     std::lock_guard<std::mutex> lock(mutex_);
     // Leave out what is fetched already.
     std::erase_if(wanted, [&](const auto& r) { return Find(r.first, r.second) != nullptr; });
-    for (const auto& [offset, length] : CoalesceRanges(wanted, options_)) {
+    for (const auto& range : CoalesceRanges(wanted, options_)) {
+      // Plain variables: clang 14 (the fuzz build) cannot capture structured bindings.
+      const int64_t offset = range.first, length = range.second;
       if (buffered_ + length > options_.max_buffered_bytes) break;
       auto entry = std::make_shared<Entry>();
       entry->offset = offset;
