@@ -12,6 +12,7 @@
 #include "quire/io/memory_file_system.h"
 #include "quire/io/url_internal.h"
 #include "quire/util/macros.h"
+#include "quire/util/progress.h"
 #include "quire/util/thread_pool.h"
 
 namespace quire::io {
@@ -48,11 +49,30 @@ IoStatsSnapshot IoStatsSnapshot::operator-(const IoStatsSnapshot& before) const 
 
 namespace {
 
-std::string HumanBytes(int64_t n) {
-  if (n < 1000) return fmt::format("{} B", n);
-  if (n < 1000 * 1000) return fmt::format("{:.1f} kB", double(n) / 1e3);
-  if (n < int64_t(1000) * 1000 * 1000) return fmt::format("{:.1f} MB", double(n) / 1e6);
-  return fmt::format("{:.2f} GB", double(n) / 1e9);
+// Copy through memory in 8 MiB pieces, the next one announced while this one is
+// written (remote sources fetch it meanwhile): bounded memory whatever the size.
+Status StreamCopy(FileSystem& from_fs, std::string_view from, FileSystem& to_fs,
+                  std::string_view to, const std::function<void(int64_t)>& on_bytes) {
+  constexpr int64_t kPiece = int64_t(8) << 20;
+  QUIRE_ASSIGN_OR_RETURN(auto in, from_fs.OpenRead(from));
+  QUIRE_ASSIGN_OR_RETURN(int64_t size, in->Size());
+  QUIRE_ASSIGN_OR_RETURN(auto out, to_fs.OpenWrite(to));
+  for (int64_t at = 0; at < size; at += kPiece) {
+    const int64_t n = std::min(kPiece, size - at);
+    if (at + n < size) {
+      const std::pair<int64_t, int64_t> next{at + n, std::min(kPiece, size - at - n)};
+      in->WillNeed({&next, 1});
+    }
+    auto piece = in->ReadAt(at, n);
+    Status st = piece.ok() ? out->Write({(*piece)->data(), size_t((*piece)->size())})
+                           : piece.status();
+    if (!st.ok()) {
+      out->Abort();
+      return st;
+    }
+    if (on_bytes) on_bytes(n);
+  }
+  return out->Close();
 }
 
 }  // namespace
@@ -65,8 +85,8 @@ std::string IoStatsSnapshot::ToString() const {
     kinds += fmt::format("{}={}", RequestKindName(RequestKind(k)), requests[size_t(k)]);
   }
   return fmt::format("requests={}{} read={} written={} retries={}", total_requests(),
-                     kinds.empty() ? "" : " (" + kinds + ")", HumanBytes(bytes_read),
-                     HumanBytes(bytes_written), retries);
+                     kinds.empty() ? "" : " (" + kinds + ")", util::ProgressBar::FormatBytes(double(bytes_read)),
+                     util::ProgressBar::FormatBytes(double(bytes_written)), retries);
 }
 
 IoStatsSnapshot IoStats::Snapshot() const {
@@ -106,21 +126,7 @@ Status FileSystem::DeleteDir(std::string_view path) {
 }
 
 Status FileSystem::Copy(std::string_view from, std::string_view to) {
-  // Streamed in pieces, so memory stays bounded whatever the file's size.
-  constexpr int64_t kPiece = int64_t(8) << 20;
-  QUIRE_ASSIGN_OR_RETURN(auto in, OpenRead(from));
-  QUIRE_ASSIGN_OR_RETURN(int64_t size, in->Size());
-  QUIRE_ASSIGN_OR_RETURN(auto out, OpenWrite(to));
-  for (int64_t at = 0; at < size; at += kPiece) {
-    auto piece = in->ReadAt(at, std::min(kPiece, size - at));
-    Status st = piece.ok() ? out->Write({(*piece)->data(), size_t((*piece)->size())})
-                           : piece.status();
-    if (!st.ok()) {
-      out->Abort();
-      return st;
-    }
-  }
-  return out->Close();
+  return StreamCopy(*this, from, *this, to, {});
 }
 
 Status FileSystem::Move(std::string_view from, std::string_view to) {
@@ -175,27 +181,7 @@ Status CopyFile(FileSystem& from_fs, std::string_view from, FileSystem& to_fs,
     on_bytes(info.size);
     return Status::OK();
   }
-  constexpr int64_t kPiece = int64_t(8) << 20;
-  QUIRE_ASSIGN_OR_RETURN(auto in, from_fs.OpenRead(from));
-  QUIRE_ASSIGN_OR_RETURN(int64_t size, in->Size());
-  QUIRE_ASSIGN_OR_RETURN(auto out, to_fs.OpenWrite(to));
-  for (int64_t at = 0; at < size; at += kPiece) {
-    const int64_t n = std::min(kPiece, size - at);
-    if (at + n < size) {
-      // Fetch the next piece while this one is written (remote sources).
-      const std::pair<int64_t, int64_t> next{at + n, std::min(kPiece, size - at - n)};
-      in->WillNeed({&next, 1});
-    }
-    auto piece = in->ReadAt(at, n);
-    Status st = piece.ok() ? out->Write({(*piece)->data(), size_t((*piece)->size())})
-                           : piece.status();
-    if (!st.ok()) {
-      out->Abort();
-      return st;
-    }
-    if (on_bytes) on_bytes(n);
-  }
-  return out->Close();
+  return StreamCopy(from_fs, from, to_fs, to, on_bytes);
 }
 
 bool HasGlob(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }

@@ -450,13 +450,6 @@ Status ObjectStoreFileSystem::Copy(std::string_view from, std::string_view to) {
   return CopyObject(src, dst);
 }
 
-// Not atomic: a reader may see both files for a moment (FileSystem::Move says so).
-Status ObjectStoreFileSystem::Move(std::string_view from, std::string_view to) {
-  QUIRE_RETURN_NOT_OK(Copy(from, to));
-  const std::string src(from);
-  return Delete(std::span<const std::string>(&src, 1));  // the path made a key, as Copy did
-}
-
 bool SameBytes(std::string_view have, std::span<const uint8_t> want) {
   return have.size() == want.size() &&
          (want.empty() || std::memcmp(have.data(), want.data(), want.size()) == 0);

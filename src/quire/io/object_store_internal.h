@@ -119,7 +119,8 @@ struct ObjectListing {
 
 /// \brief A filesystem over an object store, built on a few requests each store
 /// supplies: the FileSystem calls (Stat's prefix check, lazy paged List, ranged
-/// OpenRead, multipart OpenWrite, DeleteDir, Move) are written once here.
+/// OpenRead, multipart OpenWrite, DeleteDir) are written once here; Move is
+/// FileSystem's (server-side Copy, then Delete).
 class ObjectStoreFileSystem : public FileSystem,
                               public std::enable_shared_from_this<ObjectStoreFileSystem> {
  public:
@@ -156,7 +157,6 @@ class ObjectStoreFileSystem : public FileSystem,
   Status DeleteDir(std::string_view path) override;
   Status CreateDir(std::string_view) override { return Status::OK(); }
   Status Copy(std::string_view from, std::string_view to) override;
-  Status Move(std::string_view from, std::string_view to) override;
 };
 
 /// \brief Return `etag` without its surrounding double quotes.
