@@ -7,21 +7,16 @@ namespace quire::io::internal {
 
 namespace {
 
-class CountingFile final : public RandomAccessFile {
+class CountingFile final : public ForwardingFile {
  public:
   CountingFile(std::unique_ptr<RandomAccessFile> file, std::shared_ptr<IoStats> stats)
-      : file_(std::move(file)), stats_(std::move(stats)) {}
-  Result<int64_t> Size() const override { return file_->Size(); }
+      : ForwardingFile(std::move(file)), stats_(std::move(stats)) {}
   Result<columnar::BufferPtr> ReadAt(int64_t offset, int64_t length) const override {
     return Counted(file_->ReadAt(offset, length));
   }
   Result<columnar::BufferPtr> ReadTail(int64_t length) const override {
     return Counted(file_->ReadTail(length));
   }
-  void WillNeed(std::span<const std::pair<int64_t, int64_t>> ranges) const override {
-    file_->WillNeed(ranges);
-  }
-  const std::string& path() const override { return file_->path(); }
 
  private:
   Result<columnar::BufferPtr> Counted(Result<columnar::BufferPtr> r) const {
@@ -29,31 +24,26 @@ class CountingFile final : public RandomAccessFile {
     if (r.ok()) stats_->AddRead((*r)->size());
     return r;
   }
-  std::unique_ptr<RandomAccessFile> file_;
   std::shared_ptr<IoStats> stats_;
 };
 
-class CountingStream final : public OutputStream {
+class CountingStream final : public ForwardingStream {
  public:
   CountingStream(std::unique_ptr<OutputStream> stream, std::shared_ptr<IoStats> stats)
-      : stream_(std::move(stream)), stats_(std::move(stats)) {}
+      : ForwardingStream(std::move(stream)), stats_(std::move(stats)) {}
   Status Write(std::span<const uint8_t> data) override {
     QUIRE_RETURN_NOT_OK(stream_->Write(data));
     stats_->AddWritten(int64_t(data.size()));
     return Status::OK();
   }
   using OutputStream::Write;
-  int64_t position() const override { return stream_->position(); }
   Status Close() override {
     QUIRE_RETURN_NOT_OK(stream_->Close());
     stats_->Count(RequestKind::kWrite);
     return Status::OK();
   }
-  void Abort() override { stream_->Abort(); }
-  const std::string& path() const override { return stream_->path(); }
 
  private:
-  std::unique_ptr<OutputStream> stream_;
   std::shared_ptr<IoStats> stats_;
 };
 

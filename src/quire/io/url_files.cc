@@ -5,47 +5,30 @@
 #include <cstring>
 
 #include "quire/io/file_system.h"
+#include "quire/io/file_system_internal.h"
 #include "quire/util/macros.h"
 
 namespace quire::io {
 
 namespace {
 
-class KeepAliveFile final : public RandomAccessFile {
+// Wrappers that hold the filesystem made from a URL for as long as the file.
+class KeepAliveFile final : public internal::ForwardingFile {
  public:
   KeepAliveFile(std::shared_ptr<FileSystem> fs, std::unique_ptr<RandomAccessFile> file)
-      : fs_(std::move(fs)), file_(std::move(file)) {}
-  Result<int64_t> Size() const override { return file_->Size(); }
-  Result<columnar::BufferPtr> ReadAt(int64_t offset, int64_t length) const override {
-    return file_->ReadAt(offset, length);
-  }
-  Result<columnar::BufferPtr> ReadTail(int64_t length) const override {
-    return file_->ReadTail(length);
-  }
-  void WillNeed(std::span<const std::pair<int64_t, int64_t>> ranges) const override {
-    file_->WillNeed(ranges);
-  }
-  const std::string& path() const override { return file_->path(); }
+      : ForwardingFile(std::move(file)), fs_(std::move(fs)) {}
 
  private:
   std::shared_ptr<FileSystem> fs_;
-  std::unique_ptr<RandomAccessFile> file_;
 };
 
-class KeepAliveOutput final : public OutputStream {
+class KeepAliveOutput final : public internal::ForwardingStream {
  public:
   KeepAliveOutput(std::shared_ptr<FileSystem> fs, std::unique_ptr<OutputStream> out)
-      : fs_(std::move(fs)), out_(std::move(out)) {}
-  Status Write(std::span<const uint8_t> data) override { return out_->Write(data); }
-  using OutputStream::Write;
-  int64_t position() const override { return out_->position(); }
-  Status Close() override { return out_->Close(); }
-  void Abort() override { out_->Abort(); }
-  const std::string& path() const override { return out_->path(); }
+      : ForwardingStream(std::move(out)), fs_(std::move(fs)) {}
 
  private:
   std::shared_ptr<FileSystem> fs_;
-  std::unique_ptr<OutputStream> out_;
 };
 
 // A file read front to back in pieces, the next piece announced ahead.
