@@ -58,15 +58,7 @@ class AzureFileSystemTest : public ::testing::Test {
   }
 
   std::vector<std::string> Paths(std::string_view dir, bool recursive, int page_size = 1000) {
-    ListOptions options;
-    options.recursive = recursive;
-    options.page_size = page_size;
-    auto all = fs_->ListAll(dir, options);
-    EXPECT_OK(all);
-    std::vector<std::string> out;
-    if (!all.ok()) return out;
-    for (const FileInfo& f : *all) out.push_back(f.is_dir() ? f.path + "/" : f.path);
-    return out;
+    return quire::testing::ListPaths(*fs_, dir, recursive, page_size);
   }
 
   std::string container_;
@@ -147,34 +139,8 @@ TEST_F(AzureFileSystemTest, ListsPageByPageWithAndWithoutDelimiter) {
   EXPECT_THAT(fs_->OpenRead("t/none"), IsError(ErrorCode::kNotFound, HasSubstr("t/none")));
 }
 
-TEST_F(AzureFileSystemTest, PutIfAbsentHasOneWinner) {
-  ASSERT_OK(fs_->PutIfAbsent("_delta_log/0.json", Bytes("first")));
-  EXPECT_THAT(fs_->PutIfAbsent("_delta_log/0.json", Bytes("second")),
-              IsError(ErrorCode::kAlreadyExists, HasSubstr("_delta_log/0.json")));
-  ASSERT_OK_AND_ASSIGN(auto kept, fs_->ReadAll("_delta_log/0.json"));
-  EXPECT_EQ(AsString(kept), "first");
-
-  // Eight writers race for one version: exactly one wins.
-  std::atomic<int> won{0}, lost{0}, other{0};
-  std::vector<std::thread> writers;
-  for (int i = 0; i < 8; ++i) {
-    writers.emplace_back([&, i] {
-      const std::string body = "writer " + std::to_string(i);
-      Status st = fs_->PutIfAbsent("_delta_log/1.json", Bytes(body));
-      if (st.ok()) {
-        ++won;
-      } else if (st.code() == ErrorCode::kAlreadyExists) {
-        ++lost;
-      } else {
-        ++other;
-      }
-    });
-  }
-  for (auto& t : writers) t.join();
-  EXPECT_EQ(won.load(), 1);
-  EXPECT_EQ(lost.load(), 7);
-  EXPECT_EQ(other.load(), 0);
-}
+// PutIfAbsent's refusal and the eight-writer race: the conformance suite on
+// azurite (object_store_conformance_test.cc).
 
 TEST_F(AzureFileSystemTest, NoOverwriteStreamsFailAtCloseWhenTheBlobAppeared) {
   AzureOptions options = Options();

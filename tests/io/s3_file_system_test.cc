@@ -84,15 +84,7 @@ class S3FileSystemTest : public ::testing::Test {
   }
 
   std::vector<std::string> Paths(std::string_view dir, bool recursive, int page_size = 1000) {
-    ListOptions options;
-    options.recursive = recursive;
-    options.page_size = page_size;
-    auto all = fs_->ListAll(dir, options);
-    EXPECT_OK(all);
-    std::vector<std::string> out;
-    if (!all.ok()) return out;
-    for (const FileInfo& f : *all) out.push_back(f.is_dir() ? f.path + "/" : f.path);
-    return out;
+    return quire::testing::ListPaths(*fs_, dir, recursive, page_size);
   }
 
   std::string bucket_;

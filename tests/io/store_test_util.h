@@ -2,7 +2,7 @@
 
 /// \file tests/io/store_test_util.h
 /// \brief Small helpers of the storage tests: seeded random bytes, buffers as
-/// strings, strings as byte spans.
+/// strings, strings as byte spans, listings as paths.
 
 #include <cstdint>
 #include <random>
@@ -10,7 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
+#include <gtest/gtest.h>
+
 #include "quire/columnar/buffer.h"
+#include "quire/io/file_system.h"
 
 namespace quire::testing {
 
@@ -30,6 +35,21 @@ inline std::string AsString(const columnar::BufferPtr& b) {
 /// \brief Return a string's bytes as a span (for PutIfAbsent and Write).
 inline std::span<const uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+/// \brief Return the paths of a listing of `dir` (folders end in "/"), sorted;
+/// a failed listing fails the test and gives none.
+inline std::vector<std::string> ListPaths(io::FileSystem& fs, std::string_view dir,
+                                          bool recursive, int page_size = 1000) {
+  io::ListOptions options;
+  options.recursive = recursive;
+  options.page_size = page_size;
+  auto all = fs.ListAll(dir, options);
+  EXPECT_TRUE(all.ok()) << all.status().ToString();
+  std::vector<std::string> out;
+  if (!all.ok()) return out;
+  for (const io::FileInfo& f : *all) out.push_back(f.is_dir() ? f.path + "/" : f.path);
+  return out;
 }
 
 }  // namespace quire::testing
