@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <random>
-#include <thread>
 
 #include "io/test_servers.h"
 #include "store_test_util.h"
