@@ -178,6 +178,20 @@ TEST_P(FileSystemConformance, ListComesInPages) {
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
 }
 
+TEST_P(FileSystemConformance, ListStartsAfterAPath) {
+  for (int i = 0; i < 7; ++i) Write(fmt::format("s/{:02}.json", i), "x");
+  ASSERT_OK_AND_ASSIGN(
+      auto after, fs_->ListAll(P("s"), {.recursive = true, .page_size = 2,
+                                        .start_after = P("s/03.json")}));
+  std::vector<std::string> names;
+  for (const auto& info : after) names.push_back(info.path.substr(info.path.size() - 7));
+  EXPECT_THAT(names, ElementsAre("04.json", "05.json", "06.json"));
+  ASSERT_OK_AND_ASSIGN(after, fs_->ListAll(P("s"), {.start_after = P("s/02.x")}));
+  EXPECT_EQ(after.size(), 4u);
+  ASSERT_OK_AND_ASSIGN(after, fs_->ListAll(P("s"), {.start_after = P("s/09.json")}));
+  EXPECT_TRUE(after.empty());
+}
+
 TEST_P(FileSystemConformance, MissingFolderListsAsEmptyOrNotFound) {
   auto all = fs_->ListAll(P("absent"));
   if (GetParam().real_directories) {

@@ -177,8 +177,10 @@ class AzureFileSystem final : public ObjectStoreFileSystem {
   }
 
   // One List Blobs request.
+  // Azure has no "start after": its marker is opaque, so List() filters.
   Result<ObjectListing> ListObjects(const std::string& prefix, bool delimiter, int max_results,
-                                    const std::string& marker) override {
+                                    const std::string& marker,
+                                    const std::string& /*start_after*/) override {
     std::string query = "restype=container&comp=list&maxresults=" + std::to_string(max_results) +
                         "&prefix=" + UriEncode(prefix, false);
     if (delimiter) query += "&delimiter=%2F";

@@ -57,6 +57,11 @@ struct ListOptions {
   bool recursive = false;
   /// Entries per page asked of the store (S3 and Azure cap it at 1000 and 5000).
   int page_size = 1000;
+  /// Only entries whose path sorts after this one (byte order), as S3's
+  /// "start-after" asks: a reader of a Delta log lists the commits after its
+  /// checkpoint without paging through the ones before. S3 skips them on the
+  /// server; the other filesystems filter.
+  std::string start_after;
 };
 
 /// \brief A listing, read page by page (one request per page on object stores).

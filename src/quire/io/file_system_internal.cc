@@ -77,6 +77,14 @@ std::unique_ptr<OutputStream> CountWrites(std::unique_ptr<OutputStream> stream,
   return std::make_unique<CountingStream>(std::move(stream), std::move(stats));
 }
 
+void DropUpTo(std::string_view start_after, std::vector<FileInfo>* entries) {
+  if (start_after.empty()) return;
+  auto end = std::upper_bound(
+      entries->begin(), entries->end(), start_after,
+      [](std::string_view key, const FileInfo& e) { return key < std::string_view(e.path); });
+  entries->erase(entries->begin(), end);
+}
+
 std::unique_ptr<FileLister> MakeVectorLister(std::vector<FileInfo> entries, int page_size) {
   return std::make_unique<VectorLister>(std::move(entries), page_size);
 }

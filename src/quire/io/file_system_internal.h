@@ -61,4 +61,8 @@ std::unique_ptr<OutputStream> CountWrites(std::unique_ptr<OutputStream> stream,
 /// pages of `page_size` entries.
 std::unique_ptr<FileLister> MakeVectorLister(std::vector<FileInfo> entries, int page_size);
 
+/// \brief Drop the entries of sorted `entries` whose path is not after
+/// `start_after` (ListOptions::start_after); nothing when it is empty.
+void DropUpTo(std::string_view start_after, std::vector<FileInfo>* entries);
+
 }  // namespace quire::io::internal

@@ -120,6 +120,7 @@ Result<std::unique_ptr<FileLister>> LocalFileSystem::List(std::string_view path,
   QUIRE_RETURN_NOT_OK(ListInto(dir, options.recursive, &entries, stats_.get()));
   std::sort(entries.begin(), entries.end(),
             [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  internal::DropUpTo(options.start_after, &entries);
   return internal::MakeVectorLister(std::move(entries), options.page_size);
 }
 

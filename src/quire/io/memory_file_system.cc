@@ -122,6 +122,7 @@ Result<std::unique_ptr<FileLister>> MemoryFileSystem::List(std::string_view path
   }
   std::sort(entries.begin(), entries.end(),
             [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  internal::DropUpTo(options.start_after, &entries);
   return internal::MakeVectorLister(std::move(entries), options.page_size);
 }
 

@@ -380,14 +380,21 @@ Result<std::unique_ptr<FileLister>> ObjectStoreFileSystem::List(std::string_view
   const std::string prefix = DirPrefix(path);
   const int page_size = std::clamp(options.page_size, 1, max_page_size());
   const bool delimiter = !options.recursive;
-  return MakePagedLister(
-      [self, next, prefix, page_size, delimiter](bool* done) -> Result<std::vector<FileInfo>> {
-        QUIRE_ASSIGN_OR_RETURN(ObjectListing page,
-                               self->ListObjects(prefix, delimiter, page_size, *next));
-        *next = std::move(page.next);
-        *done = next->empty();
-        return std::move(page.entries);
-      });
+  std::string start_after;
+  if (!options.start_after.empty()) {
+    QUIRE_ASSIGN_OR_RETURN(start_after, ObjectKey(options.start_after, Url(path)));
+  }
+  return MakePagedLister([self, next, prefix, page_size, delimiter, start_after](
+                             bool* done) -> Result<std::vector<FileInfo>> {
+    QUIRE_ASSIGN_OR_RETURN(ObjectListing page,
+                           self->ListObjects(prefix, delimiter, page_size, *next, start_after));
+    *next = std::move(page.next);
+    *done = next->empty();
+    if (!start_after.empty()) {
+      std::erase_if(page.entries, [&](const FileInfo& e) { return e.path <= start_after; });
+    }
+    return std::move(page.entries);
+  });
 }
 
 Result<std::unique_ptr<RandomAccessFile>> ObjectStoreFileSystem::OpenRead(

@@ -126,9 +126,12 @@ class ObjectStoreFileSystem : public FileSystem,
  public:
   /// \brief HEAD of one object; kNotFound when missing.
   virtual Result<FileInfo> HeadObject(const std::string& key) = 0;
-  /// \brief One page of the keys starting with `prefix`.
+  /// \brief One page of the keys starting with `prefix`; the first page (empty
+  /// `next`) starts after `start_after` where the store can do that, and stores
+  /// that cannot return earlier keys too (List() filters them).
   virtual Result<ObjectListing> ListObjects(const std::string& prefix, bool delimiter,
-                                            int max_keys, const std::string& next) = 0;
+                                            int max_keys, const std::string& next,
+                                            const std::string& start_after = "") = 0;
   /// \brief Ranged GET of `length` > 0 bytes at `offset`.
   virtual Result<columnar::BufferPtr> ReadRange(const std::string& key, int64_t offset,
                                                 int64_t length) = 0;

@@ -214,11 +214,15 @@ class S3FileSystem final : public ObjectStoreFileSystem {
 
   // One ListObjectsV2 request.
   Result<ObjectListing> ListObjects(const std::string& prefix, bool delimiter, int max_keys,
-                                    const std::string& token) override {
+                                    const std::string& token,
+                                    const std::string& start_after) override {
     std::string query = "list-type=2&max-keys=" + std::to_string(max_keys) +
                         "&prefix=" + UriEncode(prefix, false);
     if (delimiter) query += "&delimiter=%2F";
     if (!token.empty()) query += "&continuation-token=" + UriEncode(token, false);
+    if (token.empty() && !start_after.empty()) {
+      query += "&start-after=" + UriEncode(start_after, false);
+    }
     HttpRequest r;
     r.url = BucketUrl(query);
     QUIRE_ASSIGN_OR_RETURN(HttpResponse response,
