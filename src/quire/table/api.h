@@ -13,3 +13,4 @@
 /// - snapshot.h / table.h: log replay, snapshots, time travel, scans, writes.
 
 #include "quire/table/actions.h"
+#include "quire/table/checkpoint.h"
