@@ -1,14 +1,14 @@
 #include "quire/table/checkpoint.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <chrono>
 #include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "quire/columnar/builder.h"
 #include "quire/io/local_file_system.h"
@@ -19,11 +19,11 @@
 namespace quire::table {
 namespace {
 
+using quire::testing::IsError;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
-using quire::testing::IsError;
 
 const std::string kDelta = std::string(QUIRE_SOURCE_DIR) + "/tests/data/delta/";
 
@@ -57,9 +57,9 @@ std::vector<std::string> ExpectedFiles(const std::string& relative) {
 }
 
 TEST(CheckpointReadTest, SimpleTableCheckpointHoldsTheExpectedFiles) {
-  ASSERT_OK_AND_ASSIGN(
-      auto actions,
-      ReadCorpus("simple_table_with_checkpoint/_delta_log/00000000000000000010.checkpoint.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto actions,
+                       ReadCorpus("simple_table_with_checkpoint/_delta_log/"
+                                  "00000000000000000010.checkpoint.parquet"));
   EXPECT_EQ(actions.size(), 13u);  // _last_checkpoint: "size":13
   auto protocols = OfKind<Protocol>(actions);
   ASSERT_EQ(protocols.size(), 1u);
@@ -69,30 +69,34 @@ TEST(CheckpointReadTest, SimpleTableCheckpointHoldsTheExpectedFiles) {
   EXPECT_EQ(metadata[0].id, "cf3741a3-5f93-434f-99ac-9a4bebcdf06c");
   EXPECT_EQ(metadata[0].format_provider, "parquet");
   EXPECT_THAT(metadata[0].partition_columns, IsEmpty());
-  EXPECT_EQ(metadata[0].schema_string,
-            R"({"type":"struct","fields":[{"name":"version","type":"integer","nullable":true,"metadata":{}}]})");
+  EXPECT_EQ(
+      metadata[0].schema_string,
+      R"({"type":"struct","fields":[{"name":"version","type":"integer","nullable":true,"metadata":{}}]})");
   std::vector<std::string> paths;
   for (const auto& add : OfKind<AddFile>(actions)) {
     paths.push_back(add.path);
     EXPECT_THAT(add.partition_values, IsEmpty());
     EXPECT_FALSE(add.data_change);
     EXPECT_FALSE(add.stats.has_value());  // this writer left stats null
-    if (add.path == "part-00000-9afd9224-729f-4420-a05e-8032113a6568-c000.snappy.parquet") {
+    if (add.path ==
+        "part-00000-9afd9224-729f-4420-a05e-8032113a6568-c000.snappy.parquet") {
       EXPECT_EQ(add.size, 442);
       EXPECT_EQ(add.modification_time, 1615751706698);
     }
   }
-  EXPECT_THAT(paths, UnorderedElementsAreArray(
-                         ExpectedFiles("simple_table_with_checkpoint/expected/v10.json")));
+  EXPECT_THAT(paths, UnorderedElementsAreArray(ExpectedFiles(
+                         "simple_table_with_checkpoint/expected/v10.json")));
   EXPECT_EQ(CountOf<RemoveFile>(actions), 0u);
 }
 
 TEST(CheckpointReadTest, MultiPartCheckpointPartsSplitTheActions) {
   const std::string dir = "multi-part-checkpoint/_delta_log/";
   ASSERT_OK_AND_ASSIGN(
-      auto part1, ReadCorpus(dir + "00000000000000000001.checkpoint.0000000001.0000000002.parquet"));
+      auto part1,
+      ReadCorpus(dir + "00000000000000000001.checkpoint.0000000001.0000000002.parquet"));
   ASSERT_OK_AND_ASSIGN(
-      auto part2, ReadCorpus(dir + "00000000000000000001.checkpoint.0000000002.0000000002.parquet"));
+      auto part2,
+      ReadCorpus(dir + "00000000000000000001.checkpoint.0000000002.0000000002.parquet"));
   EXPECT_EQ(CountOf<AddFile>(part1), 5u);
   EXPECT_EQ(CountOf<AddFile>(part2), 5u);
   EXPECT_EQ(CountOf<Protocol>(part1) + CountOf<Protocol>(part2), 1u);
@@ -112,9 +116,9 @@ TEST(CheckpointReadTest, MultiPartCheckpointPartsSplitTheActions) {
 }
 
 TEST(CheckpointReadTest, DeletionVectorsAndPartitionValuesOfAdds) {
-  ASSERT_OK_AND_ASSIGN(
-      auto actions,
-      ReadCorpus("dv-partitioned-with-checkpoint/_delta_log/00000000000000000010.checkpoint.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto actions,
+                       ReadCorpus("dv-partitioned-with-checkpoint/_delta_log/"
+                                  "00000000000000000010.checkpoint.parquet"));
   EXPECT_EQ(actions.size(), 30u);
   EXPECT_EQ(CountOf<AddFile>(actions), 18u);
   EXPECT_EQ(CountOf<RemoveFile>(actions), 10u);
@@ -123,14 +127,16 @@ TEST(CheckpointReadTest, DeletionVectorsAndPartitionValuesOfAdds) {
   EXPECT_EQ(protocol.min_writer_version, 7);
   EXPECT_EQ(protocol.reader_features, std::vector<std::string>{"deletionVectors"});
   EXPECT_EQ(protocol.writer_features, std::vector<std::string>{"deletionVectors"});
-  EXPECT_EQ(OfKind<Metadata>(actions).at(0).partition_columns, std::vector<std::string>{"part"});
+  EXPECT_EQ(OfKind<Metadata>(actions).at(0).partition_columns,
+            std::vector<std::string>{"part"});
 
   const AddFile* found = nullptr;
   int with_dv = 0;
   auto adds = OfKind<AddFile>(actions);
   for (const auto& add : adds) {
     with_dv += add.deletion_vector.has_value();
-    if (add.path == "part=4/part-00000-69ec928d-3737-4eb3-a3d8-9555a6b55ff5.c000.snappy.parquet") {
+    if (add.path ==
+        "part=4/part-00000-69ec928d-3737-4eb3-a3d8-9555a6b55ff5.c000.snappy.parquet") {
       found = &add;
     }
   }
@@ -148,15 +154,18 @@ TEST(CheckpointReadTest, DeletionVectorsAndPartitionValuesOfAdds) {
                                       .offset = 1,
                                       .size_in_bytes = 36,
                                       .cardinality = 2}));
-  EXPECT_EQ(found->stats,
-            R"({"numRecords":3,"minValues":{"col1":4,"col2":"foo4"},"maxValues":{"col1":24,"col2":"foo4"},"nullCount":{"col1":0,"col2":0},"tightBounds":false})");
+  EXPECT_EQ(
+      found->stats,
+      R"({"numRecords":3,"minValues":{"col1":4,"col2":"foo4"},"maxValues":{"col1":24,"col2":"foo4"},"nullCount":{"col1":0,"col2":0},"tightBounds":false})");
 
   bool tombstone = false;
   for (const auto& r : OfKind<RemoveFile>(actions)) {
-    if (r.path != "part=4/part-00000-69ec928d-3737-4eb3-a3d8-9555a6b55ff5.c000.snappy.parquet") {
+    if (r.path !=
+        "part=4/part-00000-69ec928d-3737-4eb3-a3d8-9555a6b55ff5.c000.snappy.parquet") {
       continue;
     }
-    if (!r.deletion_vector || r.deletion_vector->path_or_inline_dv != "SZYoUv7OW&PVt[Vm4y.s") {
+    if (!r.deletion_vector ||
+        r.deletion_vector->path_or_inline_dv != "SZYoUv7OW&PVt[Vm4y.s") {
       continue;
     }
     tombstone = true;
@@ -172,10 +181,9 @@ TEST(CheckpointReadTest, DeletionVectorsAndPartitionValuesOfAdds) {
 }
 
 TEST(CheckpointReadTest, InsertsAndDeletesCheckpoint) {
-  ASSERT_OK_AND_ASSIGN(
-      auto actions,
-      ReadCorpus(
-          "basic-with-inserts-deletes-checkpoint/_delta_log/00000000000000000010.checkpoint.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto actions,
+                       ReadCorpus("basic-with-inserts-deletes-checkpoint/_delta_log/"
+                                  "00000000000000000010.checkpoint.parquet"));
   EXPECT_EQ(actions.size(), 13u);
   EXPECT_EQ(CountOf<AddFile>(actions), 6u);
   EXPECT_EQ(CountOf<RemoveFile>(actions), 5u);
@@ -191,13 +199,13 @@ TEST(CheckpointReadTest, InsertsAndDeletesCheckpoint) {
 TEST(CheckpointReadTest, SidecarsOfV2Checkpoints) {
   const std::string dir = "checkpoint-v2-table/_delta_log/_sidecars/";
   ASSERT_OK_AND_ASSIGN(
-      auto v8,
-      ReadCorpus(dir + "00000000000000000008.checkpoint.0000000001.0000000001."
-                       "d55fb2cb-b8d3-4362-8572-c52142a9da1f.parquet"));
+      auto v8, ReadCorpus(dir + "00000000000000000008.checkpoint.0000000001.0000000001."
+                                "d55fb2cb-b8d3-4362-8572-c52142a9da1f.parquet"));
   ASSERT_EQ(v8.size(), 7u);  // checkpointMetadata tags: sidecarNumActions 7
   auto adds = OfKind<AddFile>(v8);
   ASSERT_EQ(adds.size(), 7u);
-  EXPECT_EQ(adds[0].path, "part-00000-247edc12-0eb3-44dc-9d39-42b50dbe6a6b.c000.snappy.parquet");
+  EXPECT_EQ(adds[0].path,
+            "part-00000-247edc12-0eb3-44dc-9d39-42b50dbe6a6b.c000.snappy.parquet");
   EXPECT_EQ(adds[0].size, 1046);
   EXPECT_EQ(adds[0].tags.at("OPTIMIZE_TARGET_SIZE"), "67108864");
   EXPECT_EQ(adds[0].tags.size(), 4u);
@@ -205,17 +213,20 @@ TEST(CheckpointReadTest, SidecarsOfV2Checkpoints) {
 
   ASSERT_OK_AND_ASSIGN(
       auto json_sidecar,
-      ReadCorpus("v2-checkpoint-json/_delta_log/_sidecars/00000000000000000002.checkpoint."
-                 "0000000002.0000000002.0a8d73ee-aa83-49d0-9583-c99db75b89b2.parquet"));
+      ReadCorpus(
+          "v2-checkpoint-json/_delta_log/_sidecars/00000000000000000002.checkpoint."
+          "0000000002.0000000002.0a8d73ee-aa83-49d0-9583-c99db75b89b2.parquet"));
   EXPECT_EQ(CountOf<AddFile>(json_sidecar), 3u);
 }
 
 TEST(CheckpointReadTest, WithoutStatsLeavesStatsOutAndKeepsTheRest) {
   const std::string file =
-      "checkpoint-v2-table/_delta_log/_sidecars/00000000000000000006.checkpoint.0000000001."
+      "checkpoint-v2-table/_delta_log/_sidecars/"
+      "00000000000000000006.checkpoint.0000000001."
       "0000000001.1a1516f4-8a39-48f0-9ccd-cc3790d824c7.parquet";
   ASSERT_OK_AND_ASSIGN(auto full, ReadCorpus(file));
-  ASSERT_OK_AND_ASSIGN(auto lean, ReadCorpus(file, {.with_stats = false, .batch_rows = 2}));
+  ASSERT_OK_AND_ASSIGN(auto lean,
+                       ReadCorpus(file, {.with_stats = false, .batch_rows = 2}));
   auto full_adds = OfKind<AddFile>(full);
   auto lean_adds = OfKind<AddFile>(lean);
   ASSERT_EQ(full_adds.size(), 5u);
@@ -230,10 +241,10 @@ TEST(CheckpointReadTest, WithoutStatsLeavesStatsOutAndKeepsTheRest) {
 }
 
 TEST(CheckpointReadTest, ColumnsOptionReadsOnlyTheChosenActions) {
-  ASSERT_OK_AND_ASSIGN(
-      auto actions,
-      ReadCorpus("dv-partitioned-with-checkpoint/_delta_log/00000000000000000010.checkpoint.parquet",
-                 {.columns = {"protocol", "metaData"}}));
+  ASSERT_OK_AND_ASSIGN(auto actions,
+                       ReadCorpus("dv-partitioned-with-checkpoint/_delta_log/"
+                                  "00000000000000000010.checkpoint.parquet",
+                                  {.columns = {"protocol", "metaData"}}));
   ASSERT_EQ(actions.size(), 2u);
   EXPECT_EQ(CountOf<Protocol>(actions), 1u);
   EXPECT_EQ(CountOf<Metadata>(actions), 1u);
@@ -246,7 +257,8 @@ bool SameJson(simdjson::dom::element a, simdjson::dom::element b) {
   using simdjson::dom::element_type;
   if (a.type() != b.type()) {
     // Integers and doubles of one value compare equal.
-    if (a.is_number() && b.is_number()) return double(a.get_double()) == double(b.get_double());
+    if (a.is_number() && b.is_number())
+      return double(a.get_double()) == double(b.get_double());
     return false;
   }
   switch (a.type()) {
@@ -289,12 +301,12 @@ columnar::RecordBatchPtr WithoutAddField(const columnar::RecordBatch& batch,
     kept_children.push_back(add->field(k));
   }
   auto type = columnar::struct_(kept_fields);
-  columns[size_t(index)] = columnar::Array::Make(type, add->length(), {add->buffer(0)},
-                                                 kept_children, nullptr, add->null_count(),
-                                                 add->offset());
+  columns[size_t(index)] =
+      columnar::Array::Make(type, add->length(), {add->buffer(0)}, kept_children, nullptr,
+                            add->null_count(), add->offset());
   fields[size_t(index)] = columnar::field("add", type);
-  return std::make_shared<columnar::RecordBatch>(columnar::schema(fields), batch.num_rows(),
-                                                 columns);
+  return std::make_shared<columnar::RecordBatch>(columnar::schema(fields),
+                                                 batch.num_rows(), columns);
 }
 
 class StatsParsedTest : public ::testing::TestWithParam<std::string> {};
@@ -309,8 +321,8 @@ TEST_P(StatsParsedTest, RendersTheSameStatsAsTheJsonColumn) {
   simdjson::dom::parser pa, pb;
   for (const auto& batch : table->ToBatches()) {
     ASSERT_OK_AND_ASSIGN(auto with_json, ActionsFromCheckpointBatch(*batch, path));
-    ASSERT_OK_AND_ASSIGN(auto from_struct,
-                         ActionsFromCheckpointBatch(*WithoutAddField(*batch, "stats"), path));
+    ASSERT_OK_AND_ASSIGN(auto from_struct, ActionsFromCheckpointBatch(
+                                               *WithoutAddField(*batch, "stats"), path));
     auto a = OfKind<AddFile>(with_json);
     auto b = OfKind<AddFile>(from_struct);
     ASSERT_EQ(a.size(), b.size());
@@ -328,30 +340,34 @@ TEST_P(StatsParsedTest, RendersTheSameStatsAsTheJsonColumn) {
 INSTANTIATE_TEST_SUITE_P(
     Corpus, StatsParsedTest,
     ::testing::Values(
-        "checkpoint-v2-table/_delta_log/_sidecars/00000000000000000006.checkpoint.0000000001."
+        "checkpoint-v2-table/_delta_log/_sidecars/"
+        "00000000000000000006.checkpoint.0000000001."
         "0000000001.1a1516f4-8a39-48f0-9ccd-cc3790d824c7.parquet",
         "checkpoints_vacuumed/_delta_log/00000000000000000010.checkpoint.parquet",
         "table_with_deletion_logs/_delta_log/00000000000000000020.checkpoint.parquet"));
 
 TEST(StatsParsedTest, TimestampsRenderAsIsoUtcWithMilliseconds) {
   io::LocalFileSystem fs;
-  const std::string path = kDelta +
-                           "checkpoint-v2-table/_delta_log/_sidecars/"
-                           "00000000000000000006.checkpoint.0000000001.0000000001.1a1516f4-8a39-"
-                           "48f0-9ccd-cc3790d824c7.parquet";
+  const std::string path =
+      kDelta +
+      "checkpoint-v2-table/_delta_log/_sidecars/"
+      "00000000000000000006.checkpoint.0000000001.0000000001.1a1516f4-8a39-"
+      "48f0-9ccd-cc3790d824c7.parquet";
   ASSERT_OK_AND_ASSIGN(auto file, fs.OpenRead(path));
   ASSERT_OK_AND_ASSIGN(auto reader, parquet::FileReader::Open(std::move(file)));
   ASSERT_OK_AND_ASSIGN(auto table, reader->ReadTable());
   auto batch = table->ToBatches().at(0);
-  ASSERT_OK_AND_ASSIGN(auto actions,
-                       ActionsFromCheckpointBatch(*WithoutAddField(*batch, "stats"), path));
+  ASSERT_OK_AND_ASSIGN(
+      auto actions, ActionsFromCheckpointBatch(*WithoutAddField(*batch, "stats"), path));
   auto adds = OfKind<AddFile>(actions);
   ASSERT_FALSE(adds.empty());
-  EXPECT_EQ(adds[0].path, "part-00000-33e5a956-7506-43d8-bc29-e913eaeb2b73.c000.snappy.parquet");
-  EXPECT_EQ(adds[0].stats,
-            R"({"numRecords":1,"minValues":{"id":11,"name":"Mallory","created_at":"2025-08-09T14:44:25.329Z"},)"
-            R"("maxValues":{"id":11,"name":"Mallory","created_at":"2025-08-09T14:44:25.329Z"},)"
-            R"("nullCount":{"id":0,"name":0,"created_at":0}})");
+  EXPECT_EQ(adds[0].path,
+            "part-00000-33e5a956-7506-43d8-bc29-e913eaeb2b73.c000.snappy.parquet");
+  EXPECT_EQ(
+      adds[0].stats,
+      R"({"numRecords":1,"minValues":{"id":11,"name":"Mallory","created_at":"2025-08-09T14:44:25.329Z"},)"
+      R"("maxValues":{"id":11,"name":"Mallory","created_at":"2025-08-09T14:44:25.329Z"},)"
+      R"("nullCount":{"id":0,"name":0,"created_at":0}})");
 }
 
 // --- Batches built by hand ---------------------------------------------------
@@ -403,8 +419,9 @@ TEST(CheckpointBatchTest, DictionaryStringsAndUnknownColumns) {
   ASSERT_OK(other->Append(1));
   ASSERT_OK(other->Append(2));
   ASSERT_OK_AND_ASSIGN(auto unknown, other->Finish());
-  RecordBatch batch(schema({field("txn", txn_type), field("rowIdHighWaterMark", int64())}), 2,
-                    {txn, unknown});
+  RecordBatch batch(
+      schema({field("txn", txn_type), field("rowIdHighWaterMark", int64())}), 2,
+      {txn, unknown});
   ASSERT_OK_AND_ASSIGN(auto actions, ActionsFromCheckpointBatch(batch, "x"));
   EXPECT_THAT(OfKind<AppTransaction>(actions),
               ElementsAre(AppTransaction{.app_id = "app-b", .version = 7},
@@ -415,8 +432,9 @@ TEST(CheckpointReadTest, CorruptFileIsCorrupt) {
   io::MemoryFileSystem fs;
   ASSERT_OK(fs.WriteAll("t/_delta_log/00000000000000000001.checkpoint.parquet",
                         std::string_view("PAR1 this is not a parquet file PAR1")));
-  EXPECT_THAT(ReadCheckpointFile(fs, "t/_delta_log/00000000000000000001.checkpoint.parquet"),
-              IsError(ErrorCode::kCorrupt));
+  EXPECT_THAT(
+      ReadCheckpointFile(fs, "t/_delta_log/00000000000000000001.checkpoint.parquet"),
+      IsError(ErrorCode::kCorrupt));
   EXPECT_THAT(ReadCheckpointFile(fs, "t/_delta_log/missing.checkpoint.parquet"),
               IsError(ErrorCode::kNotFound));
 }
@@ -425,13 +443,14 @@ TEST(CheckpointReadTest, CorruptFileIsCorrupt) {
 
 TEST(LastCheckpointTest, ReadsTheCorpusForms) {
   io::LocalFileSystem fs;
-  ASSERT_OK_AND_ASSIGN(auto simple,
-                       ReadLastCheckpoint(fs, kDelta + "simple_table_with_checkpoint/_delta_log"));
+  ASSERT_OK_AND_ASSIGN(
+      auto simple,
+      ReadLastCheckpoint(fs, kDelta + "simple_table_with_checkpoint/_delta_log"));
   ASSERT_TRUE(simple.has_value());
   EXPECT_EQ(*simple, (LastCheckpoint{.version = 10, .size = 13}));
 
-  ASSERT_OK_AND_ASSIGN(auto multi,
-                       ReadLastCheckpoint(fs, kDelta + "multi-part-checkpoint/_delta_log"));
+  ASSERT_OK_AND_ASSIGN(
+      auto multi, ReadLastCheckpoint(fs, kDelta + "multi-part-checkpoint/_delta_log"));
   ASSERT_TRUE(multi.has_value());
   EXPECT_EQ(multi->version, 1);
   EXPECT_EQ(multi->size, 12);
@@ -439,7 +458,8 @@ TEST(LastCheckpointTest, ReadsTheCorpusForms) {
   EXPECT_EQ(multi->size_in_bytes, 30499);
   EXPECT_EQ(multi->num_of_add_files, 10);
 
-  ASSERT_OK_AND_ASSIGN(auto v2, ReadLastCheckpoint(fs, kDelta + "v2-checkpoint-json/_delta_log"));
+  ASSERT_OK_AND_ASSIGN(auto v2,
+                       ReadLastCheckpoint(fs, kDelta + "v2-checkpoint-json/_delta_log"));
   ASSERT_TRUE(v2.has_value() && v2->v2_checkpoint.has_value());
   EXPECT_EQ(v2->version, 2);
   EXPECT_EQ(v2->v2_checkpoint->path,
@@ -454,11 +474,13 @@ TEST(LastCheckpointTest, ReadsTheCorpusForms) {
 
   // A snake_case key written by a buggy writer is ignored, not an error.
   ASSERT_OK_AND_ASSIGN(
-      auto failed, ReadLastCheckpoint(fs, kDelta + "table_failed_last_checkpoint_update/_delta_log"));
+      auto failed,
+      ReadLastCheckpoint(fs, kDelta + "table_failed_last_checkpoint_update/_delta_log"));
   ASSERT_TRUE(failed.has_value());
   EXPECT_EQ(*failed, (LastCheckpoint{.version = 1, .size = 6}));
 
-  ASSERT_OK_AND_ASSIGN(auto none, ReadLastCheckpoint(fs, kDelta + "simple_table/_delta_log"));
+  ASSERT_OK_AND_ASSIGN(auto none,
+                       ReadLastCheckpoint(fs, kDelta + "simple_table/_delta_log"));
   EXPECT_FALSE(none.has_value());
 }
 
@@ -477,8 +499,8 @@ TEST(LastCheckpointTest, MalformedIsCorrupt) {
 }
 
 TEST(LastCheckpointTest, JsonRoundTrips) {
-  LastCheckpoint last{.version = 7, .size = 12, .parts = 3, .size_in_bytes = 1234,
-                      .num_of_add_files = 9};
+  LastCheckpoint last{
+      .version = 7, .size = 12, .parts = 3, .size_in_bytes = 1234, .num_of_add_files = 9};
   EXPECT_EQ(LastCheckpointJson(last),
             R"({"version":7,"size":12,"parts":3,"sizeInBytes":1234,"numOfAddFiles":9})");
   last.v2_checkpoint = LastCheckpointV2{.path = "x.json",
@@ -493,10 +515,11 @@ TEST(LastCheckpointTest, JsonRoundTrips) {
 // --- Writing ----------------------------------------------------------------
 
 Protocol FeatureProtocol() {
-  return Protocol{.min_reader_version = 3,
-                  .min_writer_version = 7,
-                  .reader_features = std::vector<std::string>{"deletionVectors"},
-                  .writer_features = std::vector<std::string>{"deletionVectors", "domainMetadata"}};
+  return Protocol{
+      .min_reader_version = 3,
+      .min_writer_version = 7,
+      .reader_features = std::vector<std::string>{"deletionVectors"},
+      .writer_features = std::vector<std::string>{"deletionVectors", "domainMetadata"}};
 }
 
 Metadata SampleMetadata() {
@@ -526,27 +549,31 @@ TEST(CheckpointWriteTest, RoundTripsEveryActionKind) {
                 .size = 100,
                 .modification_time = 1700000000001,
                 .stats = R"({"numRecords":3})"};
-  AddFile with_dv{.path = "b.parquet",
-                  .partition_values = {{"date", std::nullopt}, {"region", "us"}},
-                  .size = 200,
-                  .modification_time = 1700000000002,
-                  .data_change = false,
-                  .tags = {{"INSERTION_TIME", "1"}, {"empty", std::nullopt}},
-                  .deletion_vector = DeletionVectorDescriptor{.storage_type = "u",
-                                                              .path_or_inline_dv = "ab^-aqEH.-t@S}K{vb[*k^",
-                                                              .offset = 4,
-                                                              .size_in_bytes = 40,
-                                                              .cardinality = 6},
-                  .base_row_id = 10,
-                  .default_row_commit_version = 2,
-                  .clustering_provider = "liquid"};
-  AddFile inline_dv{.path = "c.parquet",
-                    .size = 1,
-                    .modification_time = 3,
-                    .deletion_vector = DeletionVectorDescriptor{.storage_type = "i",
-                                                                .path_or_inline_dv = "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L",
-                                                                .size_in_bytes = 40,
-                                                                .cardinality = 6}};
+  AddFile with_dv{
+      .path = "b.parquet",
+      .partition_values = {{"date", std::nullopt}, {"region", "us"}},
+      .size = 200,
+      .modification_time = 1700000000002,
+      .data_change = false,
+      .tags = {{"INSERTION_TIME", "1"}, {"empty", std::nullopt}},
+      .deletion_vector =
+          DeletionVectorDescriptor{.storage_type = "u",
+                                   .path_or_inline_dv = "ab^-aqEH.-t@S}K{vb[*k^",
+                                   .offset = 4,
+                                   .size_in_bytes = 40,
+                                   .cardinality = 6},
+      .base_row_id = 10,
+      .default_row_commit_version = 2,
+      .clustering_provider = "liquid"};
+  AddFile inline_dv{
+      .path = "c.parquet",
+      .size = 1,
+      .modification_time = 3,
+      .deletion_vector = DeletionVectorDescriptor{
+          .storage_type = "i",
+          .path_or_inline_dv = "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L",
+          .size_in_bytes = 40,
+          .cardinality = 6}};
   RemoveFile tombstone{.path = "old.parquet",
                        .deletion_timestamp = 1700000000003,
                        .data_change = true,
@@ -555,9 +582,10 @@ TEST(CheckpointWriteTest, RoundTripsEveryActionKind) {
                        .size = 50};
   RemoveFile bare{.path = "older.parquet", .deletion_timestamp = 5, .data_change = false};
 
-  ASSERT_OK_AND_ASSIGN(auto result,
-                       WriteCheckpoint(fs, "t/_delta_log", 12, protocol, metadata, txns, domains,
-                                       {plain, with_dv, inline_dv}, {tombstone, bare}));
+  ASSERT_OK_AND_ASSIGN(
+      auto result,
+      WriteCheckpoint(fs, "t/_delta_log", 12, protocol, metadata, txns, domains,
+                      {plain, with_dv, inline_dv}, {tombstone, bare}));
   EXPECT_EQ(result.path, "t/_delta_log/00000000000000000012.checkpoint.parquet");
   EXPECT_TRUE(result.wrote_last_checkpoint);
   EXPECT_EQ(result.last_checkpoint.version, 12);
@@ -584,8 +612,8 @@ TEST(CheckpointWriteTest, RoundTripsEveryActionKind) {
   EXPECT_EQ(std::get<RemoveFile>(actions[9]), bare);
 
   // Versions 1/2 write null feature lists.
-  ASSERT_OK_AND_ASSIGN(auto v1, WriteCheckpoint(fs, "u/_delta_log", 0, Protocol{}, metadata,
-                                                {}, {}, {}, {}));
+  ASSERT_OK_AND_ASSIGN(auto v1, WriteCheckpoint(fs, "u/_delta_log", 0, Protocol{},
+                                                metadata, {}, {}, {}, {}));
   ASSERT_OK_AND_ASSIGN(auto v1_actions, ReadCheckpointFile(fs, v1.path));
   ASSERT_EQ(v1_actions.size(), 2u);
   EXPECT_EQ(std::get<Protocol>(v1_actions[0]), Protocol{});
@@ -593,7 +621,8 @@ TEST(CheckpointWriteTest, RoundTripsEveryActionKind) {
 
 TEST(CheckpointWriteTest, LastCheckpointNeverMovesBack) {
   io::MemoryFileSystem fs;
-  ASSERT_OK(WriteCheckpoint(fs, "t/_delta_log", 20, Protocol{}, SampleMetadata(), {}, {}, {}, {})
+  ASSERT_OK(WriteCheckpoint(fs, "t/_delta_log", 20, Protocol{}, SampleMetadata(), {}, {},
+                            {}, {})
                 .status());
   ASSERT_OK_AND_ASSIGN(auto older, WriteCheckpoint(fs, "t/_delta_log", 10, Protocol{},
                                                    SampleMetadata(), {}, {}, {}, {}));
@@ -623,9 +652,9 @@ TEST(CheckpointWriteTest, HundredThousandAddsRoundTripInBatches) {
     adds.push_back(std::move(a));
   }
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_OK_AND_ASSIGN(auto result,
-                       WriteCheckpoint(fs, "big/_delta_log", 100, Protocol{}, SampleMetadata(),
-                                       {}, {}, adds, {}, {.batch_rows = 32 * 1024}));
+  ASSERT_OK_AND_ASSIGN(auto result, WriteCheckpoint(fs, "big/_delta_log", 100, Protocol{},
+                                                    SampleMetadata(), {}, {}, adds, {},
+                                                    {.batch_rows = 32 * 1024}));
   const auto t1 = std::chrono::steady_clock::now();
   EXPECT_EQ(result.last_checkpoint.size, kFiles + 2);
   EXPECT_EQ(result.last_checkpoint.num_of_add_files, kFiles);
@@ -652,17 +681,39 @@ TEST(CheckpointWriteTest, HundredThousandAddsRoundTripInBatches) {
   EXPECT_EQ(CountOf<AddFile>(full), size_t(kFiles));
   full.clear();
   const auto t4 = std::chrono::steady_clock::now();
-  ASSERT_OK_AND_ASSIGN(auto lean, ReadCheckpointFile(fs, result.path, {.with_stats = false}));
+  ASSERT_OK_AND_ASSIGN(auto lean,
+                       ReadCheckpointFile(fs, result.path, {.with_stats = false}));
   const auto t5 = std::chrono::steady_clock::now();
   EXPECT_EQ(CountOf<AddFile>(lean), size_t(kFiles));
   EXPECT_FALSE(std::get<AddFile>(lean.back()).stats.has_value());
   auto ms = [](auto d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };
-  std::printf("[ info ] 100,000 adds: write %lld ms (%lld bytes), streamed read and compare "
-              "%lld ms, read %lld ms, read without stats %lld ms\n",
-              (long long)ms(t1 - t0), (long long)*result.last_checkpoint.size_in_bytes,
-              (long long)ms(t2 - t1), (long long)ms(t3 - t2), (long long)ms(t5 - t4));
+  std::printf(
+      "[ info ] 100,000 adds: write %lld ms (%lld bytes), streamed read and compare "
+      "%lld ms, read %lld ms, read without stats %lld ms\n",
+      (long long)ms(t1 - t0), (long long)*result.last_checkpoint.size_in_bytes,
+      (long long)ms(t2 - t1), (long long)ms(t3 - t2), (long long)ms(t5 - t4));
+}
+
+TEST(CheckpointWriteTest, WritesToLocalDisk) {
+  io::LocalFileSystem fs;
+  const std::string log_dir = ::testing::TempDir() + "quire_checkpoint_test/_delta_log";
+  AddFile add{.path = "a.parquet",
+              .partition_values = {{"p", std::nullopt}},
+              .size = 5,
+              .modification_time = 6,
+              .deletion_vector = DeletionVectorDescriptor{.storage_type = "u",
+                                                          .path_or_inline_dv = "x",
+                                                          .size_in_bytes = 1,
+                                                          .cardinality = 2}};
+  ASSERT_OK_AND_ASSIGN(auto result, WriteCheckpoint(fs, log_dir, 3, FeatureProtocol(),
+                                                    SampleMetadata(), {}, {}, {add}, {}));
+  ASSERT_OK_AND_ASSIGN(auto actions, ReadCheckpointFile(fs, result.path));
+  ASSERT_EQ(actions.size(), 3u);
+  EXPECT_EQ(std::get<AddFile>(actions[2]), add);
+  ASSERT_OK_AND_ASSIGN(auto last, ReadLastCheckpoint(fs, log_dir));
+  EXPECT_EQ(last->version, 3);
 }
 
 TEST(CheckpointWriteTest, RejectsBadArguments) {

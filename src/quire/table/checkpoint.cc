@@ -3,14 +3,14 @@
 
 #include "quire/table/checkpoint.h"
 
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <algorithm>
 #include <array>
 #include <memory>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "quire/columnar/array.h"
 #include "quire/columnar/builder.h"
@@ -41,22 +41,32 @@ bool IsStringLike(const columnar::DataType& t) {
 // (an integer array, or the indices of a dictionary array).
 int64_t IntAt(const Array& a, int64_t i, TypeId id) {
   switch (id) {
-    case TypeId::kInt8: return a.values<int8_t>()[i];
-    case TypeId::kInt16: return a.values<int16_t>()[i];
-    case TypeId::kInt32: return a.values<int32_t>()[i];
-    case TypeId::kInt64: return a.values<int64_t>()[i];
-    case TypeId::kUInt8: return a.values<uint8_t>()[i];
-    case TypeId::kUInt16: return a.values<uint16_t>()[i];
-    case TypeId::kUInt32: return a.values<uint32_t>()[i];
-    case TypeId::kUInt64: return int64_t(a.values<uint64_t>()[i]);
-    default: return 0;
+    case TypeId::kInt8:
+      return a.values<int8_t>()[i];
+    case TypeId::kInt16:
+      return a.values<int16_t>()[i];
+    case TypeId::kInt32:
+      return a.values<int32_t>()[i];
+    case TypeId::kInt64:
+      return a.values<int64_t>()[i];
+    case TypeId::kUInt8:
+      return a.values<uint8_t>()[i];
+    case TypeId::kUInt16:
+      return a.values<uint16_t>()[i];
+    case TypeId::kUInt32:
+      return a.values<uint32_t>()[i];
+    case TypeId::kUInt64:
+      return int64_t(a.values<uint64_t>()[i]);
+    default:
+      return 0;
   }
 }
 
 std::optional<std::string_view> StrAt(const Array* a, int64_t i) {
   if (a == nullptr || a->IsNull(i)) return std::nullopt;
   if (a->type_id() == TypeId::kDictionary) {
-    return columnar::GetBytes(*a->dictionary(), IntAt(*a, i, a->type()->index_type()->id()));
+    return columnar::GetBytes(*a->dictionary(),
+                              IntAt(*a, i, a->type()->index_type()->id()));
   }
   return columnar::GetBytes(*a, i);
 }
@@ -69,6 +79,16 @@ std::optional<int64_t> IntOpt(const Array* a, int64_t i) {
 std::optional<bool> BoolOpt(const Array* a, int64_t i) {
   if (a == nullptr || a->IsNull(i)) return std::nullopt;
   return columnar::BoolView(*a).Value(i);
+}
+
+// The child slots [begin, end) of list (or map) slot `i`.
+std::pair<int64_t, int64_t> ListBounds(const Array& a, bool large, int64_t i) {
+  if (large) {
+    columnar::ListView<int64_t> v(a);
+    return {v.value_offset(i), v.value_offset(i) + v.value_length(i)};
+  }
+  columnar::ListView<int32_t> v(a);
+  return {v.value_offset(i), v.value_offset(i) + v.value_length(i)};
 }
 
 // A map<string, string> column (or a list of key/value structs, as old writers
@@ -85,16 +105,7 @@ struct MapColumn {
   template <typename Fn>
   void ForEach(int64_t i, Fn&& fn) const {
     if (IsNull(i)) return;
-    int64_t begin, end;
-    if (large) {
-      columnar::ListView<int64_t> v(*map);
-      begin = v.value_offset(i);
-      end = begin + v.value_length(i);
-    } else {
-      columnar::ListView<int32_t> v(*map);
-      begin = v.value_offset(i);
-      end = begin + v.value_length(i);
-    }
+    const auto [begin, end] = ListBounds(*map, large, i);
     for (int64_t j = begin; j < end; ++j) {
       auto key = StrAt(keys.get(), j);
       if (!key) continue;
@@ -112,16 +123,7 @@ struct ListColumn {
   bool IsNull(int64_t i) const { return !list || list->IsNull(i); }
   std::optional<std::vector<std::string>> At(int64_t i) const {
     if (IsNull(i)) return std::nullopt;
-    int64_t begin, end;
-    if (large) {
-      columnar::ListView<int64_t> v(*list);
-      begin = v.value_offset(i);
-      end = begin + v.value_length(i);
-    } else {
-      columnar::ListView<int32_t> v(*list);
-      begin = v.value_offset(i);
-      end = begin + v.value_length(i);
-    }
+    const auto [begin, end] = ListBounds(*list, large, i);
     std::vector<std::string> out;
     out.reserve(size_t(end - begin));
     for (int64_t j = begin; j < end; ++j) {
@@ -184,8 +186,10 @@ class StructColumn {
     }
     const ArrayPtr& entries = a->child(0);
     if (entries->type_id() != TypeId::kStruct || entries->num_children() < 1 ||
-        entries->num_children() > 2 || !IsStringLike(*entries->type()->field(0)->type()) ||
-        (entries->num_children() == 2 && !IsStringLike(*entries->type()->field(1)->type()))) {
+        entries->num_children() > 2 ||
+        !IsStringLike(*entries->type()->field(0)->type()) ||
+        (entries->num_children() == 2 &&
+         !IsStringLike(*entries->type()->field(1)->type()))) {
       return Mistyped(field, *a, "a map of strings to strings");
     }
     m.map = a;
@@ -209,14 +213,16 @@ class StructColumn {
   }
 
   Status Missing(int64_t row, std::string_view field) const {
-    return Status::Corrupt("{}: row {}: {}.{} is missing or null (PROTOCOL.md, \"Actions\")",
-                           source_, row, name_, field);
+    return Status::Corrupt(
+        "{}: row {}: {}.{} is missing or null (PROTOCOL.md, \"Actions\")", source_, row,
+        name_, field);
   }
 
  private:
   Status Mistyped(std::string_view field, const Array& a, std::string_view want) const {
-    return Status::Corrupt("{}: column {}.{} is {}, not {} (PROTOCOL.md, \"Checkpoint Schema\")",
-                           source_, name_, field, a.type()->ToString(), want);
+    return Status::Corrupt(
+        "{}: column {}.{} is {}, not {} (PROTOCOL.md, \"Checkpoint Schema\")", source_,
+        name_, field, a.type()->ToString(), want);
   }
 
   ArrayPtr array_;
@@ -231,14 +237,14 @@ Result<std::string> RequiredStr(const StructColumn& s, const ArrayPtr& a, int64_
   if (!v) return s.Missing(row, field);
   return std::string(*v);
 }
-Result<int64_t> RequiredInt(const StructColumn& s, const ArrayPtr& a, int64_t row, int64_t i,
-                            std::string_view field) {
+Result<int64_t> RequiredInt(const StructColumn& s, const ArrayPtr& a, int64_t row,
+                            int64_t i, std::string_view field) {
   auto v = IntOpt(a.get(), i);
   if (!v) return s.Missing(row, field);
   return *v;
 }
-Result<bool> RequiredBool(const StructColumn& s, const ArrayPtr& a, int64_t row, int64_t i,
-                          std::string_view field) {
+Result<bool> RequiredBool(const StructColumn& s, const ArrayPtr& a, int64_t row,
+                          int64_t i, std::string_view field) {
   auto v = BoolOpt(a.get(), i);
   if (!v) return s.Missing(row, field);
   return *v;
@@ -253,7 +259,8 @@ std::optional<std::string> OptStr(const ArrayPtr& a, int64_t i) {
 PartitionValues NullableMap(const MapColumn& m, int64_t i) {
   PartitionValues out;
   m.ForEach(i, [&](std::string_view k, std::optional<std::string_view> v) {
-    out.emplace(std::string(k), v ? std::optional<std::string>(std::string(*v)) : std::nullopt);
+    out.emplace(std::string(k),
+                v ? std::optional<std::string>(std::string(*v)) : std::nullopt);
   });
   return out;
 }
@@ -335,7 +342,8 @@ struct JsonNode {
 
 class BatchConverter {
  public:
-  BatchConverter(const columnar::RecordBatch& batch, std::string_view source, int64_t row_base)
+  BatchConverter(const columnar::RecordBatch& batch, std::string_view source,
+                 int64_t row_base)
       : batch_(batch), source_(source), row_base_(row_base) {}
 
   Result<std::vector<Action>> Convert() {
@@ -363,30 +371,37 @@ class BatchConverter {
       }
       if (txn_.s.IsValid(i)) {
         AppTransaction t;
-        QUIRE_ASSIGN_OR_RETURN(t.app_id, RequiredStr(txn_.s, txn_.app_id, row, i, "appId"));
-        QUIRE_ASSIGN_OR_RETURN(t.version, RequiredInt(txn_.s, txn_.version, row, i, "version"));
+        QUIRE_ASSIGN_OR_RETURN(t.app_id,
+                               RequiredStr(txn_.s, txn_.app_id, row, i, "appId"));
+        QUIRE_ASSIGN_OR_RETURN(t.version,
+                               RequiredInt(txn_.s, txn_.version, row, i, "version"));
         t.last_updated = IntOpt(txn_.last_updated.get(), i);
         out.emplace_back(std::move(t));
       }
       if (domain_.s.IsValid(i)) {
         DomainMetadata d;
-        QUIRE_ASSIGN_OR_RETURN(d.domain, RequiredStr(domain_.s, domain_.domain, row, i, "domain"));
-        QUIRE_ASSIGN_OR_RETURN(d.configuration, RequiredStr(domain_.s, domain_.configuration,
-                                                            row, i, "configuration"));
+        QUIRE_ASSIGN_OR_RETURN(d.domain,
+                               RequiredStr(domain_.s, domain_.domain, row, i, "domain"));
+        QUIRE_ASSIGN_OR_RETURN(
+            d.configuration,
+            RequiredStr(domain_.s, domain_.configuration, row, i, "configuration"));
         d.removed = BoolOpt(domain_.removed.get(), i).value_or(false);
         out.emplace_back(std::move(d));
       }
       if (ckpt_.s.IsValid(i)) {
         CheckpointMetadata c;
-        QUIRE_ASSIGN_OR_RETURN(c.version, RequiredInt(ckpt_.s, ckpt_.version, row, i, "version"));
+        QUIRE_ASSIGN_OR_RETURN(c.version,
+                               RequiredInt(ckpt_.s, ckpt_.version, row, i, "version"));
         c.tags = NullableMap(ckpt_.tags, i);
         out.emplace_back(std::move(c));
       }
       if (sidecar_.s.IsValid(i)) {
         Sidecar s;
-        QUIRE_ASSIGN_OR_RETURN(s.path, RequiredStr(sidecar_.s, sidecar_.path, row, i, "path"));
-        QUIRE_ASSIGN_OR_RETURN(s.size_in_bytes, RequiredInt(sidecar_.s, sidecar_.size_in_bytes,
-                                                            row, i, "sizeInBytes"));
+        QUIRE_ASSIGN_OR_RETURN(s.path,
+                               RequiredStr(sidecar_.s, sidecar_.path, row, i, "path"));
+        QUIRE_ASSIGN_OR_RETURN(
+            s.size_in_bytes,
+            RequiredInt(sidecar_.s, sidecar_.size_in_bytes, row, i, "sizeInBytes"));
         QUIRE_ASSIGN_OR_RETURN(s.modification_time,
                                RequiredInt(sidecar_.s, sidecar_.modification_time, row, i,
                                            "modificationTime"));
@@ -420,20 +435,19 @@ class BatchConverter {
     StructColumn s;
     ArrayPtr storage_type, path_or_inline_dv, offset, size_in_bytes, cardinality;
   };
-  struct AddColumns {
+  // The fields add and remove share.
+  struct FileColumns {
     StructColumn s;
-    ArrayPtr path, size, modification_time, data_change, stats, base_row_id,
-        default_row_commit_version, clustering_provider;
+    ArrayPtr path, size, data_change, stats, base_row_id, default_row_commit_version;
     MapColumn partition_values, tags;
     DvColumns dv;
+  };
+  struct AddColumns : FileColumns {
+    ArrayPtr modification_time, clustering_provider;
     std::optional<JsonNode> stats_parsed;
   };
-  struct RemoveColumns {
-    StructColumn s;
-    ArrayPtr path, deletion_timestamp, data_change, extended_file_metadata, size, stats,
-        base_row_id, default_row_commit_version;
-    MapColumn partition_values, tags;
-    DvColumns dv;
+  struct RemoveColumns : FileColumns {
+    ArrayPtr deletion_timestamp, extended_file_metadata;
   };
   struct MetaColumns {
     StructColumn s;
@@ -475,9 +489,10 @@ class BatchConverter {
     if (index < 0) return StructColumn();
     const ArrayPtr& a = batch_.column(index);
     if (a->type_id() != TypeId::kStruct) {
-      return Status::Corrupt("{}: column {} is {}, not a struct (PROTOCOL.md, \"Checkpoint "
-                             "Schema\")",
-                             source_, name, a->type()->ToString());
+      return Status::Corrupt(
+          "{}: column {} is {}, not a struct (PROTOCOL.md, \"Checkpoint "
+          "Schema\")",
+          source_, name, a->type()->ToString());
     }
     return StructColumn(a, std::string(name), source_);
   }
@@ -493,21 +508,26 @@ class BatchConverter {
     return d;
   }
 
+  static Status ResolveFile(FileColumns& c) {
+    QUIRE_ASSIGN_OR_RETURN(c.path, c.s.String("path"));
+    QUIRE_ASSIGN_OR_RETURN(c.partition_values, c.s.Map("partitionValues"));
+    QUIRE_ASSIGN_OR_RETURN(c.size, c.s.Integer("size"));
+    QUIRE_ASSIGN_OR_RETURN(c.data_change, c.s.Bool("dataChange"));
+    QUIRE_ASSIGN_OR_RETURN(c.stats, c.s.String("stats"));
+    QUIRE_ASSIGN_OR_RETURN(c.tags, c.s.Map("tags"));
+    QUIRE_ASSIGN_OR_RETURN(c.dv, Dv(c.s));
+    QUIRE_ASSIGN_OR_RETURN(c.base_row_id, c.s.Integer("baseRowId"));
+    QUIRE_ASSIGN_OR_RETURN(c.default_row_commit_version,
+                           c.s.Integer("defaultRowCommitVersion"));
+    return Status::OK();
+  }
+
   Status Resolve() {
     QUIRE_ASSIGN_OR_RETURN(add_.s, Top("add"));
     if (add_.s) {
       auto& c = add_;
-      QUIRE_ASSIGN_OR_RETURN(c.path, c.s.String("path"));
-      QUIRE_ASSIGN_OR_RETURN(c.partition_values, c.s.Map("partitionValues"));
-      QUIRE_ASSIGN_OR_RETURN(c.size, c.s.Integer("size"));
+      QUIRE_RETURN_NOT_OK(ResolveFile(c));
       QUIRE_ASSIGN_OR_RETURN(c.modification_time, c.s.Integer("modificationTime"));
-      QUIRE_ASSIGN_OR_RETURN(c.data_change, c.s.Bool("dataChange"));
-      QUIRE_ASSIGN_OR_RETURN(c.stats, c.s.String("stats"));
-      QUIRE_ASSIGN_OR_RETURN(c.tags, c.s.Map("tags"));
-      QUIRE_ASSIGN_OR_RETURN(c.dv, Dv(c.s));
-      QUIRE_ASSIGN_OR_RETURN(c.base_row_id, c.s.Integer("baseRowId"));
-      QUIRE_ASSIGN_OR_RETURN(c.default_row_commit_version,
-                             c.s.Integer("defaultRowCommitVersion"));
       QUIRE_ASSIGN_OR_RETURN(c.clustering_provider, c.s.String("clusteringProvider"));
       QUIRE_ASSIGN_OR_RETURN(auto parsed, c.s.Struct("stats_parsed"));
       if (parsed) c.stats_parsed = JsonNode::Of(parsed.array());
@@ -515,18 +535,9 @@ class BatchConverter {
     QUIRE_ASSIGN_OR_RETURN(remove_.s, Top("remove"));
     if (remove_.s) {
       auto& c = remove_;
-      QUIRE_ASSIGN_OR_RETURN(c.path, c.s.String("path"));
+      QUIRE_RETURN_NOT_OK(ResolveFile(c));
       QUIRE_ASSIGN_OR_RETURN(c.deletion_timestamp, c.s.Integer("deletionTimestamp"));
-      QUIRE_ASSIGN_OR_RETURN(c.data_change, c.s.Bool("dataChange"));
       QUIRE_ASSIGN_OR_RETURN(c.extended_file_metadata, c.s.Bool("extendedFileMetadata"));
-      QUIRE_ASSIGN_OR_RETURN(c.partition_values, c.s.Map("partitionValues"));
-      QUIRE_ASSIGN_OR_RETURN(c.size, c.s.Integer("size"));
-      QUIRE_ASSIGN_OR_RETURN(c.stats, c.s.String("stats"));
-      QUIRE_ASSIGN_OR_RETURN(c.tags, c.s.Map("tags"));
-      QUIRE_ASSIGN_OR_RETURN(c.dv, Dv(c.s));
-      QUIRE_ASSIGN_OR_RETURN(c.base_row_id, c.s.Integer("baseRowId"));
-      QUIRE_ASSIGN_OR_RETURN(c.default_row_commit_version,
-                             c.s.Integer("defaultRowCommitVersion"));
     }
     QUIRE_ASSIGN_OR_RETURN(meta_.s, Top("metaData"));
     if (meta_.s) {
@@ -593,21 +604,21 @@ class BatchConverter {
     return Status::OK();
   }
 
-  static Result<std::optional<DeletionVectorDescriptor>> DvAt(const DvColumns& c, int64_t i,
-                                                              int64_t row) {
+  static Result<std::optional<DeletionVectorDescriptor>> DvAt(const DvColumns& c,
+                                                              int64_t i, int64_t row) {
     // Not `return std::nullopt`: that would leave the Result without a value.
     if (!c.s.IsValid(i)) return std::optional<DeletionVectorDescriptor>();
     DeletionVectorDescriptor d;
-    QUIRE_ASSIGN_OR_RETURN(d.storage_type, RequiredStr(c.s, c.storage_type, row, i,
-                                                       "storageType"));
-    QUIRE_ASSIGN_OR_RETURN(d.path_or_inline_dv, RequiredStr(c.s, c.path_or_inline_dv, row, i,
-                                                            "pathOrInlineDv"));
+    QUIRE_ASSIGN_OR_RETURN(d.storage_type,
+                           RequiredStr(c.s, c.storage_type, row, i, "storageType"));
+    QUIRE_ASSIGN_OR_RETURN(d.path_or_inline_dv, RequiredStr(c.s, c.path_or_inline_dv, row,
+                                                            i, "pathOrInlineDv"));
     if (auto offset = IntOpt(c.offset.get(), i)) d.offset = int32_t(*offset);
-    QUIRE_ASSIGN_OR_RETURN(int64_t size, RequiredInt(c.s, c.size_in_bytes, row, i,
-                                                     "sizeInBytes"));
+    QUIRE_ASSIGN_OR_RETURN(int64_t size,
+                           RequiredInt(c.s, c.size_in_bytes, row, i, "sizeInBytes"));
     d.size_in_bytes = int32_t(size);
-    QUIRE_ASSIGN_OR_RETURN(d.cardinality, RequiredInt(c.s, c.cardinality, row, i,
-                                                      "cardinality"));
+    QUIRE_ASSIGN_OR_RETURN(d.cardinality,
+                           RequiredInt(c.s, c.cardinality, row, i, "cardinality"));
     return std::optional<DeletionVectorDescriptor>(std::move(d));
   }
 
@@ -617,9 +628,10 @@ class BatchConverter {
     QUIRE_ASSIGN_OR_RETURN(a.path, RequiredStr(c.s, c.path, row, i, "path"));
     a.partition_values = NullableMap(c.partition_values, i);
     QUIRE_ASSIGN_OR_RETURN(a.size, RequiredInt(c.s, c.size, row, i, "size"));
-    QUIRE_ASSIGN_OR_RETURN(a.modification_time,
-                           RequiredInt(c.s, c.modification_time, row, i, "modificationTime"));
-    QUIRE_ASSIGN_OR_RETURN(a.data_change, RequiredBool(c.s, c.data_change, row, i, "dataChange"));
+    QUIRE_ASSIGN_OR_RETURN(a.modification_time, RequiredInt(c.s, c.modification_time, row,
+                                                            i, "modificationTime"));
+    QUIRE_ASSIGN_OR_RETURN(a.data_change,
+                           RequiredBool(c.s, c.data_change, row, i, "dataChange"));
     a.stats = OptStr(c.stats, i);
     if (!a.stats && c.stats_parsed && c.stats_parsed->array->IsValid(i)) {
       std::string json;
@@ -643,7 +655,8 @@ class BatchConverter {
     // VACUUM and some writers leave it null there: default to true.
     r.data_change = BoolOpt(c.data_change.get(), i).value_or(true);
     r.extended_file_metadata = BoolOpt(c.extended_file_metadata.get(), i);
-    if (!c.partition_values.IsNull(i)) r.partition_values = NullableMap(c.partition_values, i);
+    if (!c.partition_values.IsNull(i))
+      r.partition_values = NullableMap(c.partition_values, i);
     r.size = IntOpt(c.size.get(), i);
     r.stats = OptStr(c.stats, i);
     if (!c.tags.IsNull(i)) r.tags = NullableMap(c.tags, i);
@@ -659,11 +672,13 @@ class BatchConverter {
     QUIRE_ASSIGN_OR_RETURN(m.id, RequiredStr(c.s, c.id, row, i, "id"));
     m.name = OptStr(c.name, i);
     m.description = OptStr(c.description, i);
-    if (auto provider = StrAt(c.provider.get(), i)) m.format_provider = std::string(*provider);
+    if (auto provider = StrAt(c.provider.get(), i))
+      m.format_provider = std::string(*provider);
     m.format_options = StringMap(c.options, i);
-    QUIRE_ASSIGN_OR_RETURN(m.schema_string, RequiredStr(c.s, c.schema_string, row, i,
-                                                        "schemaString"));
-    if (auto columns = c.partition_columns.At(i)) m.partition_columns = std::move(*columns);
+    QUIRE_ASSIGN_OR_RETURN(m.schema_string,
+                           RequiredStr(c.s, c.schema_string, row, i, "schemaString"));
+    if (auto columns = c.partition_columns.At(i))
+      m.partition_columns = std::move(*columns);
     m.configuration = StringMap(c.configuration, i);
     m.created_time = IntOpt(c.created_time.get(), i);
     return m;
@@ -672,10 +687,10 @@ class BatchConverter {
   Result<Protocol> Proto(int64_t i, int64_t row) const {
     const auto& c = protocol_;
     Protocol p;
-    QUIRE_ASSIGN_OR_RETURN(int64_t reader, RequiredInt(c.s, c.min_reader, row, i,
-                                                       "minReaderVersion"));
-    QUIRE_ASSIGN_OR_RETURN(int64_t writer, RequiredInt(c.s, c.min_writer, row, i,
-                                                       "minWriterVersion"));
+    QUIRE_ASSIGN_OR_RETURN(int64_t reader,
+                           RequiredInt(c.s, c.min_reader, row, i, "minReaderVersion"));
+    QUIRE_ASSIGN_OR_RETURN(int64_t writer,
+                           RequiredInt(c.s, c.min_writer, row, i, "minWriterVersion"));
     p.min_reader_version = int32_t(reader);
     p.min_writer_version = int32_t(writer);
     p.reader_features = c.reader_features.At(i);
@@ -708,9 +723,16 @@ Result<std::vector<Action>> ConvertBatch(const columnar::RecordBatch& batch,
 // ---------------------------------------------------------------------------
 // Reading a file: top-level projection plus, without stats, leaves left undecoded.
 
-constexpr std::array<std::string_view, 10> kActionColumns = {
-    "add",    "remove",     "metaData",           "protocol", "txn",
-    "domainMetadata", "checkpointMetadata", "sidecar", "commitInfo", "cdc"};
+constexpr std::array<std::string_view, 10> kActionColumns = {"add",
+                                                             "remove",
+                                                             "metaData",
+                                                             "protocol",
+                                                             "txn",
+                                                             "domainMetadata",
+                                                             "checkpointMetadata",
+                                                             "sidecar",
+                                                             "commitInfo",
+                                                             "cdc"};
 
 void LeavesUnder(const parquet::SchemaDescriptor& s, int node, std::vector<int>* out) {
   const parquet::SchemaNode& n = s.node(node);
@@ -725,8 +747,8 @@ struct FieldPlan {
   int node = -1;
   std::vector<int> decoded;
   std::vector<int> skipped;
-  int reference = -1;    // a decoded leaf without repetition, for the skipped levels
-  int16_t cut_def = 0;   // definition level of the field itself
+  int reference = -1;   // a decoded leaf without repetition, for the skipped levels
+  int16_t cut_def = 0;  // definition level of the field itself
 };
 
 // Plans the fields to read. Under `add`, the optional children stats,
@@ -740,11 +762,11 @@ std::vector<FieldPlan> PlanFields(const parquet::FileReader& reader,
   const auto& roots = s.root().children;
   for (size_t f = 0; f < roots.size(); ++f) {
     const parquet::SchemaNode& n = s.node(roots[f]);
-    const bool known = std::find(kActionColumns.begin(), kActionColumns.end(), n.name()) !=
-                       kActionColumns.end();
+    const bool known = std::find(kActionColumns.begin(), kActionColumns.end(),
+                                 n.name()) != kActionColumns.end();
     const bool wanted = options.columns.empty() ||
-                        std::find(options.columns.begin(), options.columns.end(), n.name()) !=
-                            options.columns.end();
+                        std::find(options.columns.begin(), options.columns.end(),
+                                  n.name()) != options.columns.end();
     if (!known || !wanted) continue;
     FieldPlan plan;
     plan.field = int(f);
@@ -794,7 +816,8 @@ parquet::ColumnChunkData NullLeaf(const parquet::ColumnChunkData& reference,
 }
 
 Status ReadRowGroup(const parquet::FileReader& reader, int group,
-                    const std::vector<FieldPlan>& plans, const columnar::SchemaPtr& schema,
+                    const std::vector<FieldPlan>& plans,
+                    const columnar::SchemaPtr& schema,
                     const CheckpointReadOptions& options, std::string_view source,
                     int64_t* row_base, const CheckpointActionSink& sink) {
   const parquet::SchemaDescriptor& s = reader.schema_descriptor();
@@ -803,7 +826,8 @@ Status ReadRowGroup(const parquet::FileReader& reader, int group,
   read.pool = options.pool;
   read.num_threads = 1;
   std::vector<int> decoded;
-  for (const auto& p : plans) decoded.insert(decoded.end(), p.decoded.begin(), p.decoded.end());
+  for (const auto& p : plans)
+    decoded.insert(decoded.end(), p.decoded.begin(), p.decoded.end());
   std::vector<int> fields;
   for (const auto& p : plans) fields.push_back(p.field);
   reader.WillNeed(group, fields);
@@ -818,7 +842,8 @@ Status ReadRowGroup(const parquet::FileReader& reader, int group,
     for (int leaf : p.skipped) {
       QUIRE_ASSIGN_OR_RETURN(auto type,
                              parquet::LeafArrowType(*s.column(leaf).element, {}));
-      QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(type, 0, options.pool));
+      QUIRE_ASSIGN_OR_RETURN(auto empty,
+                             columnar::MakeArrayOfNulls(type, 0, options.pool));
       empties.emplace_back(leaf, std::move(empty));
     }
   }
@@ -832,17 +857,18 @@ Status ReadRowGroup(const parquet::FileReader& reader, int group,
       int64_t got = 0;
       QUIRE_ASSIGN_OR_RETURN(data[k], streams[k]->Next(want, &got));
       if (records >= 0 && got != records) {
-        return Status::Corrupt("{}: row group {}: leaf columns disagree on the number of rows "
-                               "({} and {})",
-                               source, group, records, got);
+        return Status::Corrupt(
+            "{}: row group {}: leaf columns disagree on the number of rows "
+            "({} and {})",
+            source, group, records, got);
       }
       records = got;
       leaves[size_t(decoded[k])] = &data[k];
     }
     if (records <= 0) {
       if (decoded.empty()) break;
-      return Status::Corrupt("{}: row group {} ends after {} of {} rows", source, group, done,
-                             num_rows);
+      return Status::Corrupt("{}: row group {} ends after {} of {} rows", source, group,
+                             done, num_rows);
     }
     nulls.clear();
     nulls.reserve(empties.size());
@@ -857,9 +883,9 @@ Status ReadRowGroup(const parquet::FileReader& reader, int group,
     }
     columnar::ArrayVector columns;
     for (const auto& p : plans) {
-      QUIRE_ASSIGN_OR_RETURN(auto array,
-                             parquet::AssembleField(s, p.node, schema->field(p.field)->type(),
-                                                    leaves, records, options.pool));
+      QUIRE_ASSIGN_OR_RETURN(
+          auto array, parquet::AssembleField(s, p.node, schema->field(p.field)->type(),
+                                             leaves, records, options.pool));
       columns.push_back(std::move(array));
     }
     columnar::FieldVector out_fields;
@@ -889,11 +915,16 @@ Result<std::vector<Action>> ActionsFromCheckpointBatch(const columnar::RecordBat
   return ConvertBatch(batch, source, 0);
 }
 
-Status ReadCheckpointFile(io::FileSystem& fs, std::string_view path,
+namespace {
+
+// ReadCheckpointFile, telling `on_open` the number of rows before the first batch.
+Status ReadCheckpointRows(io::FileSystem& fs, std::string_view path,
                           const CheckpointReadOptions& options,
-                          const CheckpointActionSink& sink) {
+                          const CheckpointActionSink& sink,
+                          const std::function<void(int64_t)>& on_open) {
   if (options.batch_rows < 1) {
-    return Status::Invalid("{}: batch_rows must be positive, not {}", path, options.batch_rows);
+    return Status::Invalid("{}: batch_rows must be positive, not {}", path,
+                           options.batch_rows);
   }
   io::ReadOptions open;
   open.size = options.file_size;
@@ -901,26 +932,36 @@ Status ReadCheckpointFile(io::FileSystem& fs, std::string_view path,
   QUIRE_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(std::move(file)));
   const std::vector<FieldPlan> plans = PlanFields(*reader, options);
   if (plans.empty()) return Status::OK();
+  if (on_open) on_open(reader->num_rows());
   int64_t row_base = 0;
   for (int g = 0; g < reader->num_row_groups(); ++g) {
-    QUIRE_RETURN_NOT_OK(
-        ReadRowGroup(*reader, g, plans, reader->schema(), options, path, &row_base, sink));
+    QUIRE_RETURN_NOT_OK(ReadRowGroup(*reader, g, plans, reader->schema(), options, path,
+                                     &row_base, sink));
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status ReadCheckpointFile(io::FileSystem& fs, std::string_view path,
+                          const CheckpointReadOptions& options,
+                          const CheckpointActionSink& sink) {
+  return ReadCheckpointRows(fs, path, options, sink, nullptr);
 }
 
 Result<std::vector<Action>> ReadCheckpointFile(io::FileSystem& fs, std::string_view path,
                                                const CheckpointReadOptions& options) {
   std::vector<Action> all;
-  QUIRE_RETURN_NOT_OK(ReadCheckpointFile(fs, path, options, [&](std::vector<Action>&& batch) {
-    if (all.empty()) {
-      all = std::move(batch);
-    } else {
-      all.insert(all.end(), std::make_move_iterator(batch.begin()),
-                 std::make_move_iterator(batch.end()));
-    }
+  auto append = [&](std::vector<Action>&& batch) {
+    all.insert(all.end(), std::make_move_iterator(batch.begin()),
+               std::make_move_iterator(batch.end()));
     return Status::OK();
-  }));
+  };
+  // At most one action a row: reserve once rather than regrow (an Action is large).
+  auto reserve = [&](int64_t rows) {
+    if (options.columns.empty()) all.reserve(size_t(std::max<int64_t>(rows, 0)));
+  };
+  QUIRE_RETURN_NOT_OK(ReadCheckpointRows(fs, path, options, append, reserve));
   return all;
 }
 
@@ -936,9 +977,10 @@ Result<int64_t> JsonInt(dom::element v, std::string_view key, std::string_view s
   if (v.get(i) == simdjson::SUCCESS) return i;
   uint64_t u = 0;
   if (v.get(u) == simdjson::SUCCESS && u <= uint64_t(INT64_MAX)) return int64_t(u);
-  return Status::Corrupt("{}: \"{}\" is {}, not an integer (PROTOCOL.md, \"Last Checkpoint "
-                         "File Schema\")",
-                         source, key, std::string(simdjson::minify(v)).substr(0, 64));
+  return Status::Corrupt(
+      "{}: \"{}\" is {}, not an integer (PROTOCOL.md, \"Last Checkpoint "
+      "File Schema\")",
+      source, key, std::string(simdjson::minify(v)).substr(0, 64));
 }
 
 Result<LastCheckpointV2> ParseV2(dom::element v, std::string_view source) {
@@ -957,8 +999,8 @@ Result<LastCheckpointV2> ParseV2(dom::element v, std::string_view source) {
       out.path = std::string(s);
       has_path = true;
     } else if (key == "sizeInBytes") {
-      QUIRE_ASSIGN_OR_RETURN(out.size_in_bytes, JsonInt(value, "v2Checkpoint.sizeInBytes",
-                                                        source));
+      QUIRE_ASSIGN_OR_RETURN(out.size_in_bytes,
+                             JsonInt(value, "v2Checkpoint.sizeInBytes", source));
     } else if (key == "modificationTime") {
       QUIRE_ASSIGN_OR_RETURN(out.modification_time,
                              JsonInt(value, "v2Checkpoint.modificationTime", source));
@@ -966,7 +1008,8 @@ Result<LastCheckpointV2> ParseV2(dom::element v, std::string_view source) {
       if (!value.is_array()) {
         return Status::Corrupt("{}: \"v2Checkpoint.{}\" is not an array", source, key);
       }
-      auto& slot = key == "nonFileActions" ? out.non_file_actions_json : out.sidecar_files_json;
+      auto& slot =
+          key == "nonFileActions" ? out.non_file_actions_json : out.sidecar_files_json;
       slot = simdjson::minify(value);
     }
   }
@@ -976,7 +1019,8 @@ Result<LastCheckpointV2> ParseV2(dom::element v, std::string_view source) {
 
 }  // namespace
 
-Result<LastCheckpoint> ParseLastCheckpoint(std::string_view text, std::string_view source) {
+Result<LastCheckpoint> ParseLastCheckpoint(std::string_view text,
+                                           std::string_view source) {
   dom::parser parser;
   simdjson::padded_string padded(text);
   dom::element root;
@@ -1020,10 +1064,12 @@ Result<LastCheckpoint> ParseLastCheckpoint(std::string_view text, std::string_vi
     }
   }
   if (!has_version || !has_size) {
-    return Status::Corrupt("{}: \"{}\" is missing (PROTOCOL.md, \"Last Checkpoint File Schema\")",
-                           source, has_version ? "size" : "version");
+    return Status::Corrupt(
+        "{}: \"{}\" is missing (PROTOCOL.md, \"Last Checkpoint File Schema\")", source,
+        has_version ? "size" : "version");
   }
-  if (out.version < 0) return Status::Corrupt("{}: negative version {}", source, out.version);
+  if (out.version < 0)
+    return Status::Corrupt("{}: negative version {}", source, out.version);
   return out;
 }
 
@@ -1032,13 +1078,15 @@ Result<std::optional<LastCheckpoint>> ReadLastCheckpoint(io::FileSystem& fs,
   const std::string path = JoinPath(log_dir, "_last_checkpoint");
   auto buffer = fs.ReadAll(path);
   if (!buffer.ok()) {
-    if (buffer.status().code() == ErrorCode::kNotFound) return std::optional<LastCheckpoint>();
+    if (buffer.status().code() == ErrorCode::kNotFound)
+      return std::optional<LastCheckpoint>();
     return buffer.status();
   }
   const auto& b = *buffer;
   QUIRE_ASSIGN_OR_RETURN(
       auto last,
-      ParseLastCheckpoint({reinterpret_cast<const char*>(b->data()), size_t(b->size())}, path));
+      ParseLastCheckpoint({reinterpret_cast<const char*>(b->data()), size_t(b->size())},
+                          path));
   return std::optional<LastCheckpoint>(std::move(last));
 }
 
@@ -1046,14 +1094,16 @@ std::string LastCheckpointJson(const LastCheckpoint& last) {
   std::string out = fmt::format("{{\"version\":{},\"size\":{}", last.version, last.size);
   if (last.parts) out += fmt::format(",\"parts\":{}", *last.parts);
   if (last.size_in_bytes) out += fmt::format(",\"sizeInBytes\":{}", *last.size_in_bytes);
-  if (last.num_of_add_files) out += fmt::format(",\"numOfAddFiles\":{}", *last.num_of_add_files);
+  if (last.num_of_add_files)
+    out += fmt::format(",\"numOfAddFiles\":{}", *last.num_of_add_files);
   if (last.v2_checkpoint) {
     const LastCheckpointV2& v2 = *last.v2_checkpoint;
     out += ",\"v2Checkpoint\":{\"path\":";
     columnar::AppendJsonString(v2.path, &out);
     out += fmt::format(",\"sizeInBytes\":{},\"modificationTime\":{}", v2.size_in_bytes,
                        v2.modification_time);
-    if (v2.non_file_actions_json) out += ",\"nonFileActions\":" + *v2.non_file_actions_json;
+    if (v2.non_file_actions_json)
+      out += ",\"nonFileActions\":" + *v2.non_file_actions_json;
     if (v2.sidecar_files_json) out += ",\"sidecarFiles\":" + *v2.sidecar_files_json;
     out += "}";
   }
@@ -1080,7 +1130,15 @@ columnar::TypePtr DvType() {
 }
 
 // Top-level columns, in the order of CheckpointSchema().
-enum Column : int { kTxn, kAdd, kRemove, kMetaData, kProtocol, kDomainMetadata, kNumColumns };
+enum Column : int {
+  kTxn,
+  kAdd,
+  kRemove,
+  kMetaData,
+  kProtocol,
+  kDomainMetadata,
+  kNumColumns
+};
 
 using columnar::ArrayBuilder;
 
@@ -1106,8 +1164,8 @@ Status AppendMap(ArrayBuilder* b, const PartitionValues* m) {
   QUIRE_RETURN_NOT_OK(mb->Append(true));
   for (const auto& [k, v] : *m) {
     QUIRE_RETURN_NOT_OK(AppendStr(mb->key_builder(), k));
-    QUIRE_RETURN_NOT_OK(AppendStr(mb->item_builder(), v ? std::optional<std::string_view>(*v)
-                                                        : std::nullopt));
+    QUIRE_RETURN_NOT_OK(AppendStr(
+        mb->item_builder(), v ? std::optional<std::string_view>(*v) : std::nullopt));
   }
   return Status::OK();
 }
@@ -1182,7 +1240,8 @@ class RowWriter {
     QUIRE_RETURN_NOT_OK(AppendI64(s->field_builder(3), a.modification_time));
     QUIRE_RETURN_NOT_OK(AppendBool(s->field_builder(4), a.data_change));
     QUIRE_RETURN_NOT_OK(AppendStr(s->field_builder(5), OptView(a.stats)));
-    QUIRE_RETURN_NOT_OK(AppendMap(s->field_builder(6), a.tags.empty() ? nullptr : &a.tags));
+    QUIRE_RETURN_NOT_OK(
+        AppendMap(s->field_builder(6), a.tags.empty() ? nullptr : &a.tags));
     QUIRE_RETURN_NOT_OK(AppendDv(s->field_builder(7), a.deletion_vector));
     QUIRE_RETURN_NOT_OK(AppendI64(s->field_builder(8), a.base_row_id));
     QUIRE_RETURN_NOT_OK(AppendI64(s->field_builder(9), a.default_row_commit_version));
@@ -1270,43 +1329,50 @@ columnar::SchemaPtr CheckpointSchema() {
   static const columnar::SchemaPtr schema = columnar::schema({
       field("txn", struct_({field("appId", utf8()), field("version", int64()),
                             field("lastUpdated", int64())})),
-      field("add", struct_({field("path", utf8()), field("partitionValues", StringMapType()),
-                            field("size", int64()), field("modificationTime", int64()),
-                            field("dataChange", boolean()), field("stats", utf8()),
-                            field("tags", StringMapType()), field("deletionVector", DvType()),
-                            field("baseRowId", int64()),
-                            field("defaultRowCommitVersion", int64()),
-                            field("clusteringProvider", utf8())})),
+      field(
+          "add",
+          struct_({field("path", utf8()), field("partitionValues", StringMapType()),
+                   field("size", int64()), field("modificationTime", int64()),
+                   field("dataChange", boolean()), field("stats", utf8()),
+                   field("tags", StringMapType()), field("deletionVector", DvType()),
+                   field("baseRowId", int64()), field("defaultRowCommitVersion", int64()),
+                   field("clusteringProvider", utf8())})),
       field("remove",
             struct_({field("path", utf8()), field("deletionTimestamp", int64()),
-                     field("dataChange", boolean()), field("extendedFileMetadata", boolean()),
+                     field("dataChange", boolean()),
+                     field("extendedFileMetadata", boolean()),
                      field("partitionValues", StringMapType()), field("size", int64()),
                      field("deletionVector", DvType()), field("baseRowId", int64()),
                      field("defaultRowCommitVersion", int64())})),
-      field("metaData",
-            struct_({field("id", utf8()), field("name", utf8()), field("description", utf8()),
-                     field("format", struct_({field("provider", utf8()),
-                                              field("options", StringMapType())})),
-                     field("schemaString", utf8()), field("partitionColumns", list(utf8())),
-                     field("configuration", StringMapType()), field("createdTime", int64())})),
+      field(
+          "metaData",
+          struct_(
+              {field("id", utf8()), field("name", utf8()), field("description", utf8()),
+               field("format", struct_({field("provider", utf8()),
+                                        field("options", StringMapType())})),
+               field("schemaString", utf8()), field("partitionColumns", list(utf8())),
+               field("configuration", StringMapType()), field("createdTime", int64())})),
       field("protocol", struct_({field("minReaderVersion", int32()),
                                  field("minWriterVersion", int32()),
                                  field("readerFeatures", list(utf8())),
                                  field("writerFeatures", list(utf8()))})),
-      field("domainMetadata", struct_({field("domain", utf8()), field("configuration", utf8()),
-                                       field("removed", boolean())})),
+      field("domainMetadata",
+            struct_({field("domain", utf8()), field("configuration", utf8()),
+                     field("removed", boolean())})),
   });
   return schema;
 }
 
 Result<CheckpointWriteResult> WriteCheckpoint(
-    io::FileSystem& fs, std::string_view log_dir, int64_t version, const Protocol& protocol,
-    const Metadata& metadata, const std::vector<AppTransaction>& txns,
+    io::FileSystem& fs, std::string_view log_dir, int64_t version,
+    const Protocol& protocol, const Metadata& metadata,
+    const std::vector<AppTransaction>& txns,
     const std::vector<DomainMetadata>& domain_metadata, const std::vector<AddFile>& adds,
     const std::vector<RemoveFile>& tombstones, const CheckpointWriteOptions& options) {
   if (version < 0) return Status::Invalid("checkpoint version {} is negative", version);
   if (options.batch_rows < 1) {
-    return Status::Invalid("checkpoint batch_rows must be positive, not {}", options.batch_rows);
+    return Status::Invalid("checkpoint batch_rows must be positive, not {}",
+                           options.batch_rows);
   }
   CheckpointWriteResult result;
   result.path = JoinPath(log_dir, CheckpointFileName(version));
@@ -1323,7 +1389,8 @@ Result<CheckpointWriteResult> WriteCheckpoint(
   // Rows are built and handed to the writer a batch at a time; a full batch is
   // a row group, flushed at once, so that its Arrow data is released.
   auto flush_if_full = [&](bool force) -> Status {
-    if (rows.rows() == 0 || (!force && rows.rows() < options.batch_rows)) return Status::OK();
+    if (rows.rows() == 0 || (!force && rows.rows() < options.batch_rows))
+      return Status::OK();
     QUIRE_ASSIGN_OR_RETURN(auto batch, rows.Finish(schema));
     QUIRE_RETURN_NOT_OK(writer->Write(*batch));
     return writer->FlushRowGroup();
@@ -1335,15 +1402,18 @@ Result<CheckpointWriteResult> WriteCheckpoint(
     }
     return Status::OK();
   };
-  QUIRE_RETURN_NOT_OK(each(std::array{&protocol}, [&](const Protocol* p) { return rows.Proto(*p); }));
-  QUIRE_RETURN_NOT_OK(each(std::array{&metadata}, [&](const Metadata* m) { return rows.Meta(*m); }));
+  QUIRE_RETURN_NOT_OK(
+      each(std::array{&protocol}, [&](const Protocol* p) { return rows.Proto(*p); }));
+  QUIRE_RETURN_NOT_OK(
+      each(std::array{&metadata}, [&](const Metadata* m) { return rows.Meta(*m); }));
   QUIRE_RETURN_NOT_OK(each(txns, [&](const AppTransaction& t) { return rows.Txn(t); }));
   QUIRE_RETURN_NOT_OK(each(domain_metadata, [&](const DomainMetadata& d) {
     // PROTOCOL.md, "Checkpoints": domain metadata tombstones are not kept.
     return d.removed ? Status::OK() : rows.Domain(d);
   }));
   QUIRE_RETURN_NOT_OK(each(adds, [&](const AddFile& a) { return rows.Add(a); }));
-  QUIRE_RETURN_NOT_OK(each(tombstones, [&](const RemoveFile& r) { return rows.Remove(r); }));
+  QUIRE_RETURN_NOT_OK(
+      each(tombstones, [&](const RemoveFile& r) { return rows.Remove(r); }));
   QUIRE_RETURN_NOT_OK(flush_if_full(true));
   QUIRE_ASSIGN_OR_RETURN(auto summary, writer->Close());
 
@@ -1357,10 +1427,11 @@ Result<CheckpointWriteResult> WriteCheckpoint(
     // Never move the pointer back: a newer checkpoint may have landed meanwhile. A
     // corrupt pointer is replaced.
     auto existing = ReadLastCheckpoint(fs, log_dir);
-    const bool newer = existing.ok() && existing->has_value() && (*existing)->version > version;
+    const bool newer =
+        existing.ok() && existing->has_value() && (*existing)->version > version;
     if (!newer) {
-      QUIRE_RETURN_NOT_OK(fs.WriteAll(JoinPath(log_dir, "_last_checkpoint"),
-                                      LastCheckpointJson(last)));
+      QUIRE_RETURN_NOT_OK(
+          fs.WriteAll(JoinPath(log_dir, "_last_checkpoint"), LastCheckpointJson(last)));
       result.wrote_last_checkpoint = true;
     }
   }

@@ -124,8 +124,8 @@ QUIRE_EXPORT Result<LastCheckpoint> ParseLastCheckpoint(std::string_view text,
 /// \brief Read `<log_dir>/_last_checkpoint`.
 /// \return nullopt if the file does not exist; kCorrupt if it is malformed
 /// (callers treat that as absent and list the log, as the protocol allows).
-QUIRE_EXPORT Result<std::optional<LastCheckpoint>> ReadLastCheckpoint(io::FileSystem& fs,
-                                                                      std::string_view log_dir);
+QUIRE_EXPORT Result<std::optional<LastCheckpoint>> ReadLastCheckpoint(
+    io::FileSystem& fs, std::string_view log_dir);
 
 /// \brief Render `last` as the one-line JSON object of `_last_checkpoint`, fields in
 /// the protocol's order, absent optionals omitted.
@@ -163,8 +163,8 @@ QUIRE_EXPORT std::string CheckpointFileName(int64_t version);
 /// "Checkpoint Schema"): txn, add, remove, metaData, protocol, domainMetadata.
 QUIRE_EXPORT columnar::SchemaPtr CheckpointSchema();
 
-/// \brief Write the classic checkpoint of `version` to `<log_dir>/<version>.checkpoint.parquet`,
-/// then `<log_dir>/_last_checkpoint`.
+/// \brief Write the classic checkpoint of `version` to
+/// `<log_dir>/<version>.checkpoint.parquet`, then `<log_dir>/_last_checkpoint`.
 ///
 /// Rows are protocol, metaData, the txns, the domain metadata, the adds and the
 /// tombstones, one action a row; they are converted and written a batch at a time,
@@ -175,9 +175,11 @@ QUIRE_EXPORT columnar::SchemaPtr CheckpointSchema();
 /// \return kInvalidArgument for a negative version or batch_rows < 1, storage
 /// errors naming the path.
 QUIRE_EXPORT Result<CheckpointWriteResult> WriteCheckpoint(
-    io::FileSystem& fs, std::string_view log_dir, int64_t version, const Protocol& protocol,
-    const Metadata& metadata, const std::vector<AppTransaction>& txns,
+    io::FileSystem& fs, std::string_view log_dir, int64_t version,
+    const Protocol& protocol, const Metadata& metadata,
+    const std::vector<AppTransaction>& txns,
     const std::vector<DomainMetadata>& domain_metadata, const std::vector<AddFile>& adds,
-    const std::vector<RemoveFile>& tombstones, const CheckpointWriteOptions& options = {});
+    const std::vector<RemoveFile>& tombstones,
+    const CheckpointWriteOptions& options = {});
 
 }  // namespace quire::table
