@@ -13,4 +13,5 @@
 /// - snapshot.h / table.h: log replay, snapshots, time travel, scans, writes.
 
 #include "quire/table/actions.h"
+#include "quire/table/checkpoint.h"
 #include "quire/table/schema.h"
