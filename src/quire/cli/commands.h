@@ -94,6 +94,31 @@ struct FsOptions {
 /// delete, make folders.
 int RunFs(const FsOptions& options);
 
+/// \brief Options of `quire table COMMAND`.
+struct TableOptions {
+  std::string command;  ///< create, append, overwrite, delete, scan, files, info, ...
+  std::string url;      ///< the table's root: a path, file://, memory://, s3://, az://
+  std::vector<std::string> files;         ///< append/overwrite: Parquet, CSV, JSON Lines
+  std::string schema;                     ///< create: "a int64, b string"
+  std::string like;                       ///< create: take the schema from this file
+  std::vector<std::string> partition_by;  ///< used when the table is created
+  std::vector<std::string> properties;    ///< KEY=VALUE, used when it is created
+  std::string where;                      ///< scan filter, delete predicate, replace_where
+  bool schema_evolution = false;
+  std::string app_id;
+  std::optional<int64_t> app_version;
+  std::optional<int64_t> version;  ///< time travel to a version
+  std::string as_of;               ///< time travel to a time
+  std::vector<std::string> columns;
+  std::string format;  ///< scan: jsonl (default), table, csv; info/history: text, json
+  bool stats = false;
+  int64_t limit = -1;  ///< scan: rows; history: entries
+  int threads = 0;
+};
+
+/// \brief Create, write, delete from, scan and describe Delta tables.
+int RunTable(const TableOptions& options);
+
 /// \brief Map a Status to the documented exit code.
 int ExitCodeFor(const Status& status);
 

@@ -184,6 +184,118 @@ int main(int argc, char** argv) {
     fs_subcommands.push_back(sub);
   }
 
+  quire::cli::TableOptions table_options;
+  auto* table = app.add_subcommand(
+      "table",
+      "Delta Lake tables in any store (local paths, file://, memory://, s3://, az://): "
+      "create, append, overwrite, delete, scan with time travel, files, info, history, "
+      "checkpoint");
+  table->require_subcommand(1);
+  const std::string where_help =
+      "a condition as in `quire cat --where`, e.g. \"a > 10 and b in ('x','y')\"";
+  std::vector<CLI::App*> table_subcommands;
+  auto table_command = [&](const char* name, const char* help) {
+    auto* sub = table->add_subcommand(name, help);
+    sub->add_option("URL", table_options.url, "The table's root folder")->required();
+    table_subcommands.push_back(sub);
+    return sub;
+  };
+  auto add_time_travel = [&](CLI::App* sub, bool as_of) {
+    sub->add_option("--version", table_options.version, "Read this version")
+        ->check(CLI::NonNegativeNumber);
+    if (as_of) {
+      sub->add_option("--as-of", table_options.as_of,
+                      "Read the version current at this time: ms since the epoch, "
+                      "YYYY-MM-DD or an ISO-8601 timestamp (UTC unless a zone is given)");
+    }
+  };
+  auto add_create_options = [&](CLI::App* sub, bool when_created) {
+    sub->add_option("--partition-by", table_options.partition_by,
+                    when_created ? "Partition columns, used if the write creates the table"
+                                 : "Partition columns")
+        ->delimiter(',');
+    sub->add_option("--property", table_options.properties,
+                    "Table property KEY=VALUE (repeatable), e.g. delta.checkpointInterval=10");
+  };
+  {
+    auto* sub = table_command("create", "Create an empty table (version 0)");
+    sub->add_option("--schema", table_options.schema,
+                    "Columns as 'a int64, b string not null, c decimal(10,2)' (types as "
+                    "`quire convert --schema` reads them)");
+    sub->add_option("--like", table_options.like,
+                    "Take the columns from a Parquet, CSV or JSON Lines file");
+    add_create_options(sub, false);
+  }
+  for (const char* name : {"append", "overwrite"}) {
+    const bool overwrite = std::string_view(name) == "overwrite";
+    auto* sub = table_command(
+        name, overwrite ? "Replace the table's rows (or those matching --where) with the rows "
+                          "of the files, in one commit; creates the table when absent"
+                        : "Add the rows of Parquet, CSV or JSON Lines files in one commit; "
+                          "creates the table when absent");
+    sub->add_option("FILES", table_options.files, "Parquet, CSV or JSON Lines files")
+        ->required();
+    if (overwrite) {
+      sub->add_option("--where", table_options.where,
+                      "Replace only the rows matching this condition on partition columns "
+                      "(replaceWhere); " + where_help);
+    }
+    add_create_options(sub, true);
+    sub->add_flag("--schema-evolution", table_options.schema_evolution,
+                  "Add new columns and widen types instead of failing");
+    sub->add_option("--app-id", table_options.app_id,
+                    "Idempotent write: skipped when the table holds --app-version of this "
+                    "application id (or later)");
+    sub->add_option("--app-version", table_options.app_version,
+                    "Version of the --app-id transaction");
+  }
+  {
+    auto* sub = table_command(
+        "delete", "Delete the rows matching --where (files rewritten without them)");
+    sub->add_option("--where", table_options.where, "Rows to delete: " + where_help)
+        ->required();
+  }
+  {
+    auto* sub = table_command("scan", "Print the rows of a table version");
+    add_time_travel(sub, true);
+    sub->add_option("--columns", table_options.columns, "Columns to print, in order")
+        ->delimiter(',');
+    sub->add_option("--where", table_options.where, "Print only matching rows: " + where_help);
+    sub->add_option("--format", table_options.format,
+                    "jsonl (default): one canonical JSON array per row; table: an aligned "
+                    "text table; csv: RFC 4180 with a header row")
+        ->check(CLI::IsMember({"jsonl", "table", "csv"}));
+    sub->add_flag("--stats", table_options.stats,
+                  "Print to stderr what the scan pruned: files by partition values and "
+                  "statistics, row groups, pages, rows");
+    sub->add_option("--limit", table_options.limit, "Print at most this many rows")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--threads", table_options.threads,
+                    "Files decoded at once (default: one per core)");
+  }
+  {
+    auto* sub = table_command(
+        "files", "List the active data files, relative to the table root, sorted");
+    add_time_travel(sub, true);
+  }
+  {
+    auto* sub = table_command(
+        "info", "Describe a table version: protocol, schema, partitioning, properties, files");
+    add_time_travel(sub, true);
+    sub->add_option("--format", table_options.format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
+  }
+  {
+    auto* sub = table_command(
+        "history", "List the commits, newest first: version, time, operation, parameters "
+                   "and metrics");
+    sub->add_option("--limit", table_options.limit, "At most this many commits")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--format", table_options.format, "text (default) or json (one object a line)")
+        ->check(CLI::IsMember({"text", "json"}));
+  }
+  table_command("checkpoint", "Write a checkpoint of the latest version");
+
   app.footer(
       "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "
       "4 commit conflict, 5 corrupt input.");
@@ -203,6 +315,11 @@ int main(int argc, char** argv) {
     if (!sub->parsed()) continue;
     fs_options.command = sub->get_name();
     return quire::cli::RunFs(fs_options);
+  }
+  for (auto* sub : table_subcommands) {
+    if (!sub->parsed()) continue;
+    table_options.command = sub->get_name();
+    return quire::cli::RunTable(table_options);
   }
   return 0;
 }
