@@ -21,6 +21,7 @@
 #include "quire/util/bit_util.h"
 #include "quire/util/float16.h"
 #include "quire/compute/expression.h"
+#include "quire/compute/statistics.h"
 #include "quire/compute/value_internal.h"
 #include "quire/util/macros.h"
 
@@ -621,6 +622,21 @@ Result<columnar::RecordBatchPtr> Filter(const columnar::RecordBatch& batch,
     columns.push_back(std::move(out));
   }
   return columnar::RecordBatch::Make(batch.schema(), kept, std::move(columns));
+}
+
+std::optional<StatisticValue> StatisticValueOf(const Array& array, int64_t i) {
+  auto value = SlotValue(array, i);
+  if (!value) return std::nullopt;
+  // Decimals are compared as doubles, like the rows they describe.
+  return std::visit(
+      [](const auto& x) -> StatisticValue {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
+          return std::string(x);
+        } else {
+          return x;
+        }
+      },
+      *value);
 }
 
 }  // namespace quire::compute

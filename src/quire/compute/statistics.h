@@ -33,6 +33,11 @@ struct ColumnStatistics {
   int64_t num_rows = 0;
 };
 
+/// \brief Return slot `i` of `array` in the statistics domain of its type, or
+/// nullopt for a null slot or a type statistics do not describe (nested types).
+QUIRE_EXPORT std::optional<StatisticValue> StatisticValueOf(const columnar::Array& array,
+                                                            int64_t i);
+
 /// \brief Return the statistics of a column, or nullptr when there are none.
 using StatisticsLookup = std::function<const ColumnStatistics*(std::string_view column)>;
 

@@ -1,0 +1,514 @@
+/// \file quire/table/transaction.cc
+/// \brief Optimistic commits, conflict checks, and create / write / delete.
+
+#include "quire/table/transaction.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "quire/columnar/json.h"
+#include "quire/compute/statistics.h"
+#include "quire/table/checkpoint.h"
+#include "quire/table/log_segment.h"
+#include "quire/table/scan.h"
+#include "quire/table/schema.h"
+#include "quire/util/macros.h"
+
+namespace quire::table {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out;
+  columnar::AppendJsonString(s, &out);
+  return out;
+}
+
+std::string CommitInfoJson(const PendingCommit& pending, int64_t timestamp) {
+  std::string out = fmt::format("{{\"timestamp\":{},\"operation\":{}", timestamp,
+                                JsonString(pending.operation));
+  out += ",\"operationParameters\":{";
+  bool first = true;
+  for (const auto& [k, v] : pending.operation_parameters) {
+    out += fmt::format("{}{}:{}", first ? "" : ",", JsonString(k), JsonString(v));
+    first = false;
+  }
+  out += "}";
+  if (pending.read_snapshot) out += fmt::format(",\"readVersion\":{}", pending.read_snapshot->version());
+  out += fmt::format(",\"isolationLevel\":\"Serializable\",\"isBlindAppend\":{}",
+                     pending.blind_append ? "true" : "false");
+  out += ",\"operationMetrics\":{";
+  first = true;
+  for (const auto& [k, v] : pending.operation_metrics) {
+    out += fmt::format("{}{}:{}", first ? "" : ",", JsonString(k), JsonString(std::to_string(v)));
+    first = false;
+  }
+  out += fmt::format("}},\"engineInfo\":\"quire/{}\"}}", "0.1.0");
+  return out;
+}
+
+std::string_view Text(const columnar::Buffer& buffer) {
+  return {reinterpret_cast<const char*>(buffer.data()), size_t(buffer.size())};
+}
+
+// Why the actions of `version` (a commit that landed first) conflict with
+// `pending`, or "" when they do not (PROTOCOL.md leaves the rules to writers; these
+// are Delta's serializable ones, with blind appends never conflicting).
+std::string Conflict(const PendingCommit& pending, int64_t version,
+                     const std::vector<Action>& winner) {
+  std::string operation = "a commit";
+  for (const auto& a : winner) {
+    if (const auto* info = std::get_if<CommitInfo>(&a); info && info->operation) {
+      operation = *info->operation;
+    }
+  }
+  for (const auto& a : winner) {
+    if (std::holds_alternative<Metadata>(a)) {
+      return fmt::format("version {} ({}) changed the table's metadata (schema, partitioning "
+                         "or properties)",
+                         version, operation);
+    }
+    if (std::holds_alternative<Protocol>(a)) {
+      return fmt::format("version {} ({}) changed the table's protocol", version, operation);
+    }
+    if (const auto* t = std::get_if<AppTransaction>(&a)) {
+      for (const auto& mine : pending.actions) {
+        const auto* m = std::get_if<AppTransaction>(&mine);
+        if (m && m->app_id == t->app_id) {
+          return fmt::format("version {} ({}) committed version {} of application '{}' too",
+                             version, operation, t->version, t->app_id);
+        }
+      }
+    }
+  }
+  if (pending.blind_append) return "";
+  for (const auto& a : winner) {
+    if (const auto* r = std::get_if<RemoveFile>(&a)) {
+      if (pending.read_files.contains(r->path)) {
+        return fmt::format("version {} ({}) removed {}, which this commit read or removes",
+                           version, operation, r->path);
+      }
+    }
+  }
+  for (const auto& a : winner) {
+    if (const auto* add = std::get_if<AddFile>(&a); add && add->data_change) {
+      if (!pending.read_predicate) {
+        return fmt::format("version {} ({}) added {} to the table this commit read whole",
+                           version, operation, add->path);
+      }
+      if (FileMayMatch(*pending.read_snapshot, *add, *pending.read_predicate)) {
+        return fmt::format("version {} ({}) added {}, which may hold rows matching {}", version,
+                           operation, add->path, pending.read_predicate->ToString());
+      }
+    }
+  }
+  return "";
+}
+
+Status MaybeCheckpoint(const Table& table, int64_t version, CommitResult* result) {
+  QUIRE_ASSIGN_OR_RETURN(SnapshotPtr snap, table.AtVersion(version));
+  int64_t interval = 10;
+  const std::string text = snap->Property("delta.checkpointInterval", "10");
+  try {
+    interval = std::stoll(text);
+  } catch (...) {
+    interval = 10;
+  }
+  if (interval <= 0 || version == 0 || version % interval != 0) return Status::OK();
+  std::vector<AppTransaction> txns;
+  for (const auto& [k, t] : snap->app_transactions()) txns.push_back(t);
+  std::vector<DomainMetadata> domains;
+  for (const auto& [k, d] : snap->domain_metadata()) domains.push_back(d);
+  QUIRE_RETURN_NOT_OK(WriteCheckpoint(*table.fs(), LogDir(table.root()), version,
+                                      snap->protocol(), snap->metadata(), txns, domains,
+                                      snap->files(), snap->tombstones())
+                          .status());
+  result->checkpoint_written = true;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status CheckWritable(const Protocol& protocol) {
+  if (protocol.min_writer_version > 7) {
+    return Status::Unsupported("writer version {} is not supported (quire writes 1 to 7)",
+                               protocol.min_writer_version);
+  }
+  // Features whose rules quire's writes honour (or that constrain nothing it does).
+  static const std::vector<std::string> supported = {
+      "appendOnly",   "columnMapping", "deletionVectors",      "domainMetadata",
+      "timestampNtz", "typeWidening",  "typeWidening-preview", "vacuumProtocolCheck",
+      "invariants"};
+  if (protocol.min_writer_version < 7 || !protocol.writer_features) {
+    // Legacy versions: 3 adds check constraints, 4 generated columns and the change
+    // data feed, 6 identity columns; quire does not enforce those.
+    if (protocol.min_writer_version >= 3) {
+      return Status::Unsupported(
+          "writer version {} asks for check constraints, generated columns, change data "
+          "feed or identity columns, which quire does not write",
+          protocol.min_writer_version);
+    }
+    return Status::OK();
+  }
+  std::vector<std::string> unknown;
+  for (const auto& f : *protocol.writer_features) {
+    if (std::find(supported.begin(), supported.end(), f) == supported.end()) unknown.push_back(f);
+  }
+  if (unknown.empty()) return Status::OK();
+  return Status::Unsupported("the table needs writer feature{} quire does not support: {}",
+                             unknown.size() > 1 ? "s" : "", fmt::join(unknown, ", "));
+}
+
+Protocol ProtocolFor(const columnar::Schema& schema,
+                     const std::map<std::string, std::string>& properties) {
+  std::vector<std::string> reader, writer;
+  bool ntz = false;
+  for (const auto& f : schema.fields()) {
+    if (f->type()->id() == columnar::TypeId::kTimestamp && f->type()->timezone().empty()) {
+      ntz = true;
+    }
+  }
+  auto property = [&](const char* key) {
+    auto it = properties.find(key);
+    return it == properties.end() ? std::string() : it->second;
+  };
+  const std::string mapping = property("delta.columnMapping.mode");
+  if (mapping == "name" || mapping == "id") {
+    reader.push_back("columnMapping");
+    writer.push_back("columnMapping");
+  }
+  if (property("delta.enableDeletionVectors") == "true") {
+    reader.push_back("deletionVectors");
+    writer.push_back("deletionVectors");
+  }
+  if (ntz) {
+    reader.push_back("timestampNtz");
+    writer.push_back("timestampNtz");
+  }
+  if (property("delta.appendOnly") == "true") writer.push_back("appendOnly");
+  Protocol p;
+  if (reader.empty() && writer.empty()) return p;  // 1 / 2
+  p.min_reader_version = 3;
+  p.min_writer_version = 7;
+  p.reader_features = reader;
+  p.writer_features = writer;
+  return p;
+}
+
+Result<CommitResult> Commit(const Table& table, PendingCommit pending,
+                            const CommitOptions& options) {
+  CommitResult result;
+  int64_t version = pending.read_snapshot ? pending.read_snapshot->version() + 1 : 0;
+  const int64_t now = NowMs();
+  for (const auto& a : pending.actions) {
+    if (std::holds_alternative<AddFile>(a)) ++result.files_added;
+    if (std::holds_alternative<RemoveFile>(a)) ++result.files_removed;
+  }
+  std::string body;
+  for (const auto& a : pending.actions) {
+    body += ActionToJson(a);
+    body += '\n';
+  }
+  for (int attempt = 1; attempt <= std::max(1, options.max_attempts); ++attempt) {
+    result.attempts = attempt;
+    const std::string text =
+        "{\"commitInfo\":" + CommitInfoJson(pending, now) + "}\n" + body;
+    const std::string path = CommitPath(table.root(), version);
+    Status status = table.fs()->PutIfAbsent(
+        path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    if (status.ok()) {
+      result.version = version;
+      if (options.checkpoint) {
+        Status cp = MaybeCheckpoint(table, version, &result);
+        if (!cp.ok()) result.checkpoint_error = cp;
+      }
+      return result;
+    }
+    if (status.code() != ErrorCode::kAlreadyExists) {
+      // The request failed: the entry may still have been created (a lost
+      // response). Read it back to know.
+      auto existing = table.fs()->ReadAll(path);
+      if (existing.ok() && Text(**existing) == text) {
+        result.version = version;
+        return result;
+      }
+      if (!existing.ok() && existing.status().code() == ErrorCode::kNotFound) {
+        return Status::CommitStateUnknown(
+            "{}: writing version {} failed ({}); it may still appear: read the table "
+            "again before retrying",
+            path, version, status.message());
+      }
+      if (!existing.ok()) {
+        return Status::CommitStateUnknown("{}: writing version {} failed ({}), and so did "
+                                          "reading it back ({})",
+                                          path, version, status.message(),
+                                          existing.status().message());
+      }
+      // Another writer's entry: a lost race after all.
+    }
+    if (!pending.read_snapshot) {
+      return Status::CommitConflict("{}: the table was created by another writer", table.root());
+    }
+    // Lost the race for `version`: check what won.
+    QUIRE_ASSIGN_OR_RETURN(auto winner_bytes, table.fs()->ReadAll(path));
+    QUIRE_ASSIGN_OR_RETURN(auto winner, ParseActions(Text(*winner_bytes), path));
+    const std::string why = Conflict(pending, version, winner);
+    if (!why.empty()) {
+      return Status::CommitConflict("{}: commit conflict: {} (this commit read version {})",
+                                    table.root(), why, pending.read_snapshot->version());
+    }
+    ++version;
+  }
+  return Status::CommitConflict("{}: gave up after {} attempts: other writers kept committing",
+                                table.root(), options.max_attempts);
+}
+
+Result<CommitResult> CreateTable(const Table& table, const columnar::SchemaPtr& schema,
+                                 const CreateOptions& options) {
+  QUIRE_ASSIGN_OR_RETURN(bool exists, table.Exists());
+  if (exists) return Status::AlreadyExists("{}: a table already exists there", table.root());
+  for (const auto& p : options.partition_by) {
+    const int index = schema->GetFieldIndex(p);
+    if (index < 0) return Status::Invalid("partition column '{}' is not in the schema", p);
+    if (schema->field(index)->type()->is_nested()) {
+      return Status::Invalid("partition column '{}' has nested type {}", p,
+                             schema->field(index)->type()->ToString());
+    }
+  }
+  Metadata metadata;
+  metadata.id = RandomUuid();
+  metadata.name = options.name;
+  metadata.description = options.description;
+  QUIRE_ASSIGN_OR_RETURN(metadata.schema_string, DeltaSchemaToJson(*schema));
+  metadata.partition_columns = options.partition_by;
+  metadata.configuration = options.properties;
+  metadata.created_time = NowMs();
+  Protocol protocol = ProtocolFor(*schema, options.properties);
+  PendingCommit pending;
+  pending.operation = "CREATE TABLE";
+  pending.operation_parameters["partitionBy"] = [&] {
+    std::string out = "[";
+    for (size_t i = 0; i < options.partition_by.size(); ++i) {
+      out += (i ? "," : "") + JsonString(options.partition_by[i]);
+    }
+    return out + "]";
+  }();
+  pending.actions.push_back(protocol);
+  pending.actions.push_back(metadata);
+  return Commit(table, std::move(pending), {.checkpoint = false});
+}
+
+Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader& data,
+                                const WriteOptions& options) {
+  auto latest = table.Latest();
+  SnapshotPtr snapshot;
+  columnar::SchemaPtr schema;
+  std::vector<std::string> partition_columns;
+  PendingCommit pending;
+  if (!latest.ok()) {
+    if (latest.status().code() != ErrorCode::kNotFound) return latest.status();
+    // Created by this write, from the data's schema (column names kept; types the
+    // protocol has no name for are refused before anything is written).
+    schema = data.schema();
+    QUIRE_ASSIGN_OR_RETURN(std::string schema_string, DeltaSchemaToJson(*schema));
+    QUIRE_ASSIGN_OR_RETURN(schema, ParseDeltaSchema(schema_string));
+    partition_columns = options.create.partition_by;
+    for (const auto& p : partition_columns) {
+      if (schema->GetFieldIndex(p) < 0) {
+        return Status::Invalid("partition column '{}' is not in the data", p);
+      }
+    }
+    Metadata metadata;
+    metadata.id = RandomUuid();
+    metadata.name = options.create.name;
+    metadata.description = options.create.description;
+    metadata.schema_string = std::move(schema_string);
+    metadata.partition_columns = partition_columns;
+    metadata.configuration = options.create.properties;
+    metadata.created_time = NowMs();
+    pending.actions.push_back(ProtocolFor(*schema, options.create.properties));
+    pending.actions.push_back(std::move(metadata));
+  } else {
+    snapshot = *latest;
+    QUIRE_RETURN_NOT_OK(CheckWritable(snapshot->protocol()));
+    schema = snapshot->schema();
+    partition_columns = snapshot->metadata().partition_columns;
+    if (options.app_id) {
+      auto it = snapshot->app_transactions().find(*options.app_id);
+      if (it != snapshot->app_transactions().end() && it->second.version >= options.app_version) {
+        CommitResult skipped;
+        skipped.version = snapshot->version();
+        skipped.skipped = true;
+        return skipped;
+      }
+    }
+    if (options.schema_evolution) {
+      QUIRE_ASSIGN_OR_RETURN(auto evolved, EvolveSchema(schema, *data.schema()));
+      if (evolved != schema) {
+        Metadata metadata = snapshot->metadata();
+        QUIRE_ASSIGN_OR_RETURN(metadata.schema_string, DeltaSchemaToJson(*evolved));
+        QUIRE_ASSIGN_OR_RETURN(schema, ParseDeltaSchema(metadata.schema_string));
+        pending.actions.push_back(std::move(metadata));
+      }
+    }
+    if (snapshot->Property("delta.appendOnly") == "true" && options.mode != WriteMode::kAppend) {
+      return Status::Invalid("{}: the table is append-only (delta.appendOnly)", table.root());
+    }
+  }
+  pending.read_snapshot = snapshot;
+  const auto mode = snapshot ? snapshot->column_mapping_mode() : ColumnMappingMode::kNone;
+  QUIRE_ASSIGN_OR_RETURN(auto writer, DataFileWriter::Make(table.fs(), table.root(), schema,
+                                                           partition_columns, mode, options.data));
+  int64_t rows = 0;
+  for (;;) {
+    QUIRE_ASSIGN_OR_RETURN(auto batch, data.Next());
+    if (!batch) break;
+    QUIRE_ASSIGN_OR_RETURN(auto conformed, ConformBatch(*batch, schema));
+    if (options.replace_where) {
+      QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options.replace_where, *conformed));
+      for (int64_t i = 0; i < mask->length(); ++i) {
+        if (mask->IsNull(i) || !util::GetBit(mask->buffer(1)->data(), mask->offset() + i)) {
+          return Status::Invalid("row {} of the data does not match replace_where {}",
+                                 rows + i, options.replace_where->ToString());
+        }
+      }
+    }
+    rows += conformed->num_rows();
+    QUIRE_RETURN_NOT_OK(writer->Write(*conformed));
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto adds, writer->Finish());
+  const int64_t bytes = writer->bytes_written();
+  if (snapshot && options.mode == WriteMode::kOverwrite) {
+    pending.blind_append = false;
+    pending.read_predicate = options.replace_where;
+    pending.operation = "WRITE";
+    pending.operation_parameters["mode"] = "Overwrite";
+    if (options.replace_where) {
+      pending.operation_parameters["predicate"] = options.replace_where->ToString();
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto files, PlanScanFiles(*snapshot, options.replace_where.get()));
+    const int64_t now = NowMs();
+    for (size_t i : files) {
+      const AddFile& f = snapshot->files()[i];
+      if (options.replace_where) {
+        // Only whole files can go: every row of a file replaced must match.
+        auto negated = compute::Expression::Not(options.replace_where);
+        std::vector<size_t> others;
+        QUIRE_ASSIGN_OR_RETURN(auto keep, PlanScanFiles(*snapshot, negated.get()));
+        if (std::find(keep.begin(), keep.end(), i) != keep.end()) {
+          return Status::Invalid(
+              "replace_where {} must select whole files (a predicate on partition "
+              "columns); {} may hold rows on both sides",
+              options.replace_where->ToString(), f.path);
+        }
+      }
+      RemoveFile r;
+      r.path = f.path;
+      r.deletion_timestamp = now;
+      r.data_change = true;
+      r.extended_file_metadata = true;
+      r.partition_values = f.partition_values;
+      r.size = f.size;
+      r.deletion_vector = f.deletion_vector;
+      pending.read_files.insert(f.path);
+      pending.actions.push_back(std::move(r));
+    }
+  } else {
+    pending.operation = snapshot ? "WRITE" : "CREATE TABLE AS SELECT";
+    pending.operation_parameters["mode"] = snapshot ? "Append" : "ErrorIfExists";
+  }
+  if (!partition_columns.empty()) {
+    std::string by = "[";
+    for (size_t i = 0; i < partition_columns.size(); ++i) {
+      by += (i ? "," : "") + JsonString(partition_columns[i]);
+    }
+    pending.operation_parameters["partitionBy"] = by + "]";
+  }
+  for (auto& a : adds) pending.actions.push_back(std::move(a));
+  if (options.app_id) {
+    pending.actions.push_back(AppTransaction{*options.app_id, options.app_version, NowMs()});
+  }
+  pending.operation_metrics["numOutputRows"] = rows;
+  pending.operation_metrics["numOutputBytes"] = bytes;
+  pending.operation_metrics["numFiles"] = int64_t(adds.size());
+  QUIRE_ASSIGN_OR_RETURN(CommitResult result, Commit(table, std::move(pending), options.commit));
+  result.rows_written = rows;
+  result.bytes_written = bytes;
+  return result;
+}
+
+Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr& predicate,
+                                const DataWriteOptions& data, const CommitOptions& commit) {
+  if (!predicate) return Status::Invalid("DeleteRows needs a predicate");
+  QUIRE_ASSIGN_OR_RETURN(SnapshotPtr snapshot, table.Latest());
+  QUIRE_RETURN_NOT_OK(CheckWritable(snapshot->protocol()));
+  if (snapshot->Property("delta.appendOnly") == "true") {
+    return Status::Invalid("{}: the table is append-only (delta.appendOnly)", table.root());
+  }
+  PendingCommit pending;
+  pending.read_snapshot = snapshot;
+  pending.blind_append = false;
+  pending.read_predicate = predicate;
+  pending.operation = "DELETE";
+  pending.operation_parameters["predicate"] = predicate->ToString();
+  QUIRE_ASSIGN_OR_RETURN(auto candidates, PlanScanFiles(*snapshot, predicate.get()));
+  // Files where no row can survive (NOT predicate rules them out) go whole.
+  auto survivors = compute::Expression::Or(
+      compute::Expression::Not(predicate), compute::Expression::IsNull(predicate, false));
+  QUIRE_ASSIGN_OR_RETURN(auto keep, PlanScanFiles(*snapshot, survivors.get()));
+  std::set<size_t> partial(keep.begin(), keep.end());
+  const int64_t now = NowMs();
+  QUIRE_ASSIGN_OR_RETURN(auto writer, DataFileWriter::Make(table.fs(), table.root(),
+                                                           snapshot->schema(),
+                                                           snapshot->metadata().partition_columns,
+                                                           snapshot->column_mapping_mode(), data));
+  int64_t rows_copied = 0, files_removed = 0;
+  for (size_t i : candidates) {
+    const AddFile& f = snapshot->files()[i];
+    if (partial.contains(i)) {
+      // Rewrite the file with the rows that survive.
+      ScanOptions scan;
+      scan.filter = survivors;
+      scan.num_threads = 1;
+      scan.files = std::vector<size_t>{i};
+      QUIRE_ASSIGN_OR_RETURN(auto rows, Scan(snapshot, scan));
+      for (;;) {
+        QUIRE_ASSIGN_OR_RETURN(auto batch, rows->Next());
+        if (!batch) break;
+        rows_copied += batch->num_rows();
+        QUIRE_RETURN_NOT_OK(writer->Write(*batch));
+      }
+    }
+    RemoveFile r;
+    r.path = f.path;
+    r.deletion_timestamp = now;
+    r.data_change = true;
+    r.extended_file_metadata = true;
+    r.partition_values = f.partition_values;
+    r.size = f.size;
+    r.deletion_vector = f.deletion_vector;
+    pending.read_files.insert(f.path);
+    pending.actions.push_back(std::move(r));
+    ++files_removed;
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto adds, writer->Finish());
+  for (auto& a : adds) pending.actions.push_back(std::move(a));
+  pending.operation_metrics["numRemovedFiles"] = files_removed;
+  pending.operation_metrics["numCopiedRows"] = rows_copied;
+  if (files_removed == 0) {
+    CommitResult nothing;
+    nothing.version = snapshot->version();
+    nothing.skipped = true;
+    return nothing;
+  }
+  return Commit(table, std::move(pending), commit);
+}
+
+}  // namespace quire::table
