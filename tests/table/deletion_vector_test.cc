@@ -30,12 +30,12 @@ std::span<const std::byte> Bytes(std::string_view s) {
   return std::as_bytes(std::span(s.data(), s.size()));
 }
 
-std::string ToString(const columnar::BufferPtr &buffer) {
-  return std::string(reinterpret_cast<const char *>(buffer->data()),
+std::string ToString(const columnar::BufferPtr& buffer) {
+  return std::string(reinterpret_cast<const char*>(buffer->data()),
                      size_t(buffer->size()));
 }
 
-void AppendBigEndian(std::string *out, uint32_t value) {
+void AppendBigEndian(std::string* out, uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) out->push_back(char(value >> shift));
 }
 
@@ -103,8 +103,7 @@ TEST(DeletionVectorPathTest, ResolvesTheProtocolsExamples) {
   ASSERT_OK_AND_ASSIGN(std::string relative_path,
                        DeletionVectorAbsolutePath(relative, "s3://mytable"));
   EXPECT_EQ(relative_path,
-            "s3://mytable/ab/"
-            "deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin");
+            "s3://mytable/ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin");
   DeletionVectorDescriptor absolute = relative;
   absolute.storage_type = "p";
   absolute.path_or_inline_dv =
@@ -199,10 +198,11 @@ TEST(DeletionVectorTest, AddRangeAndUnionSpanKeys) {
 TEST(DeletionVectorBitmapTest, SerializesAsDeltaDoes) {
   // The bitmap of table-with-dv-small's DV file, written by Delta (bytes 5 to
   // 40).
-  ASSERT_OK_AND_ASSIGN(auto file,
-                       io::LocalFileSystem().ReadAll(
-                           kDeltaCorpus + "table-with-dv-small/deletion_vector_"
-                                          "61d16c75-6994-46b7-a15b-8b538852e50e.bin"));
+  ASSERT_OK_AND_ASSIGN(
+      auto file,
+      io::LocalFileSystem().ReadAll(
+          kDeltaCorpus + "table-with-dv-small/"
+                         "deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin"));
   const std::string delta_bitmap = ToString(file).substr(5, 36);
   const DeletionVector dv = DeletionVector::FromRows(Rows{0, 9});
   EXPECT_EQ(SerializeDeletionVectorBitmap(dv), delta_bitmap);
@@ -266,8 +266,8 @@ TEST(DeletionVectorBitmapTest, InlineSizeNotAMultipleOfFourRoundTrips) {
   DeletionVectorDescriptor wrong_cardinality = inline_dv;
   wrong_cardinality.cardinality = 2;
   EXPECT_THAT(ReadDeletionVector(fs, "", wrong_cardinality),
-              IsError(ErrorCode::kCorrupt, HasSubstr("holds 1 rows but the descriptor's "
-                                                     "cardinality is 2")));
+              IsError(ErrorCode::kCorrupt,
+                      HasSubstr("holds 1 rows but the descriptor's cardinality is 2")));
 }
 
 TEST(DeletionVectorBitmapTest, RejectsMalformedBuckets) {
@@ -300,6 +300,36 @@ TEST(DeletionVectorBitmapTest, RejectsMalformedBuckets) {
       IsError(ErrorCode::kCorrupt, HasSubstr("2 bytes follow the last of 1 buckets")));
 }
 
+TEST(DeletionVectorBitmapTest, RejectsMalformedContainersCRoaringWouldTake) {
+  // One bucket (key 0) around a hand-made 32-bit portable bitmap.
+  auto one_bucket = [](std::string_view roaring32) {
+    return std::string("\xD1\xD3\x39\x64\x01\0\0\0\0\0\0\0\0\0\0\0", 16) +
+           std::string(roaring32);
+  };
+  // Cookie 12347 with one container, flagged as runs: key 0, then 0 runs. CRoaring
+  // 0.2.66 deserializes this and crashes iterating it.
+  const std::string no_runs("\x3B\x30\0\0\x01\0\0\0\0\0\0", 11);
+  EXPECT_THAT(ParseDeletionVectorBitmap(Bytes(one_bucket(no_runs))),
+              IsError(ErrorCode::kCorrupt, HasSubstr("run container 0 has no runs")));
+  // Runs [5, 7] and [6, 6] overlap.
+  const std::string overlapping("\x3B\x30\0\0\x01\0\0\x03\0\x02\0\x05\0\x02\0\x06\0\0\0",
+                                19);
+  EXPECT_THAT(ParseDeletionVectorBitmap(Bytes(one_bucket(overlapping))),
+              IsError(ErrorCode::kCorrupt, HasSubstr("overlapping or unordered runs")));
+  // Cookie 12346, one array container of values 9 and 3.
+  const std::string unsorted("\x3A\x30\0\0\x01\0\0\0\0\0\x01\0\x10\0\0\0\x09\0\x03\0",
+                             20);
+  EXPECT_THAT(
+      ParseDeletionVectorBitmap(Bytes(one_bucket(unsorted))),
+      IsError(ErrorCode::kCorrupt, HasSubstr("array container 0 is not strictly")));
+  // The same with values 3 and 9 is fine.
+  std::string sorted = unsorted;
+  std::swap(sorted[16], sorted[18]);
+  ASSERT_OK_AND_ASSIGN(DeletionVector dv,
+                       ParseDeletionVectorBitmap(Bytes(one_bucket(sorted))));
+  EXPECT_EQ(dv.ToVector(), (Rows{3, 9}));
+}
+
 // ---------------------------------------------------------------------------
 // Files: the Delta corpus
 
@@ -318,7 +348,7 @@ TEST(DeletionVectorCorpusTest, ReadsTableWithDvSmall) {
   // The same file through an absolute ('p') path, as a plain path and a file
   // URI.
   ASSERT_OK_AND_ASSIGN(std::string path, DeletionVectorAbsolutePath(descriptor, root));
-  for (const std::string &uri : {path, "file://" + path}) {
+  for (const std::string& uri : {path, "file://" + path}) {
     DeletionVectorDescriptor absolute = descriptor;
     absolute.storage_type = "p";
     absolute.path_or_inline_dv = uri;
@@ -335,10 +365,10 @@ struct CorpusDv {
   int64_t num_records;  // of the data file, from the add's stats
 };
 
-void ExpectCorpusDvsRead(const std::string &table, const std::vector<CorpusDv> &dvs,
-                         std::vector<DeletionVector> *out) {
+void ExpectCorpusDvsRead(const std::string& table, const std::vector<CorpusDv>& dvs,
+                         std::vector<DeletionVector>* out) {
   io::LocalFileSystem fs;
-  for (const CorpusDv &c : dvs) {
+  for (const CorpusDv& c : dvs) {
     SCOPED_TRACE(c.path_or_inline_dv);
     const DeletionVectorDescriptor descriptor{.storage_type = "u",
                                               .path_or_inline_dv = c.path_or_inline_dv,
@@ -355,7 +385,7 @@ void ExpectCorpusDvsRead(const std::string &table, const std::vector<CorpusDv> &
   }
 }
 
-bool IsSubset(const DeletionVector &a, const DeletionVector &b) {
+bool IsSubset(const DeletionVector& a, const DeletionVector& b) {
   DeletionVector both = b;
   both.Union(a);
   return both == b;
@@ -411,10 +441,11 @@ TEST(DeletionVectorFileTest, WritesWhatDeltaWrites) {
   EXPECT_EQ(descriptor.cardinality, 2);
   ASSERT_OK_AND_ASSIGN(std::string path, DeletionVectorAbsolutePath(descriptor, kRoot));
   ASSERT_OK_AND_ASSIGN(auto written, fs.ReadAll(path));
-  ASSERT_OK_AND_ASSIGN(auto delta,
-                       io::LocalFileSystem().ReadAll(
-                           kDeltaCorpus + "table-with-dv-small/deletion_vector_"
-                                          "61d16c75-6994-46b7-a15b-8b538852e50e.bin"));
+  ASSERT_OK_AND_ASSIGN(
+      auto delta,
+      io::LocalFileSystem().ReadAll(
+          kDeltaCorpus + "table-with-dv-small/"
+                         "deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin"));
   EXPECT_EQ(ToString(written), ToString(delta));
 }
 
@@ -429,9 +460,10 @@ TEST(DeletionVectorFileTest, WritesVersion4UuidsUnderThePrefix) {
   EXPECT_EQ(a.path_or_inline_dv.substr(0, 2), "xy");
   ASSERT_OK_AND_ASSIGN(std::string path, DeletionVectorAbsolutePath(a, kRoot));
   // tables/t/xy/deletion_vector_xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx.bin
-  EXPECT_THAT(
-      path, ::testing::MatchesRegex("tables/t/xy/deletion_vector_[0-9a-f]{8}-[0-9a-f]{4}-"
-                                    "4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.bin"));
+  EXPECT_THAT(path,
+              ::testing::MatchesRegex("tables/t/xy/"
+                                      "deletion_vector_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{"
+                                      "3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.bin"));
   ASSERT_OK_AND_ASSIGN(DeletionVector read, ReadDeletionVector(fs, kRoot, a));
   EXPECT_EQ(read, dv);
 }
@@ -475,12 +507,12 @@ class DeletionVectorCorruptFileTest : public ::testing::Test {
   }
 
   /// Replace the file with `file` and read it with `descriptor`.
-  Result<DeletionVector> Read(const std::string &file,
-                              const DeletionVectorDescriptor &descriptor) {
+  Result<DeletionVector> Read(const std::string& file,
+                              const DeletionVectorDescriptor& descriptor) {
     EXPECT_OK(fs_.WriteAll(path_, file));
     return ReadDeletionVector(fs_, kRoot, descriptor);
   }
-  Result<DeletionVector> ReadBitmap(const std::string &bitmap) {
+  Result<DeletionVector> ReadBitmap(const std::string& bitmap) {
     DeletionVectorDescriptor descriptor = descriptor_;
     descriptor.size_in_bytes = int32_t(bitmap.size());
     return Read(FileWithRecord(bitmap, Crc32(bitmap)), descriptor);
@@ -503,8 +535,10 @@ TEST_F(DeletionVectorCorruptFileTest, BadMagic) {
   bitmap[3] = 'X';
   EXPECT_THAT(
       ReadBitmap(bitmap),
-      IsError(ErrorCode::kCorrupt, HasSubstr("(deletion vector at offset 1): deletion "
-                                             "vector bitmap: magic number")));
+      IsError(
+          ErrorCode::kCorrupt,
+          HasSubstr(
+              "(deletion vector at offset 1): deletion vector bitmap: magic number")));
 }
 
 TEST_F(DeletionVectorCorruptFileTest, TruncatedBitmap) {
@@ -528,17 +562,17 @@ TEST_F(DeletionVectorCorruptFileTest, SizeMismatch) {
   EXPECT_THAT(
       Read(FileWithRecord(bitmap_, Crc32(bitmap_)), descriptor),
       IsError(ErrorCode::kCorrupt,
-              HasSubstr(fmt::format("the record holds {} bytes but the descriptor's "
-                                    "sizeInBytes is {}",
-                                    bitmap_.size(), bitmap_.size() - 2))));
+              HasSubstr(fmt::format(
+                  "the record holds {} bytes but the descriptor's sizeInBytes is {}",
+                  bitmap_.size(), bitmap_.size() - 2))));
 }
 
 TEST_F(DeletionVectorCorruptFileTest, CardinalityMismatch) {
   DeletionVectorDescriptor descriptor = descriptor_;
   descriptor.cardinality = 5;
   EXPECT_THAT(Read(FileWithRecord(bitmap_, Crc32(bitmap_)), descriptor),
-              IsError(ErrorCode::kCorrupt, HasSubstr("holds 6 rows but the descriptor's "
-                                                     "cardinality is 5")));
+              IsError(ErrorCode::kCorrupt,
+                      HasSubstr("holds 6 rows but the descriptor's cardinality is 5")));
 }
 
 TEST_F(DeletionVectorCorruptFileTest, OffsetPastEndOfFile) {

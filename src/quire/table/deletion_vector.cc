@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -54,31 +55,31 @@ constexpr std::array<uint8_t, 256> MakeZ85Digits() {
 }
 constexpr std::array<uint8_t, 256> kZ85Digits = MakeZ85Digits();
 
-uint32_t LoadLE32(const std::byte *p) {
+uint32_t LoadLE32(const std::byte* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 |
          uint32_t(p[3]) << 24;
 }
-uint64_t LoadLE64(const std::byte *p) {
+uint64_t LoadLE64(const std::byte* p) {
   return LoadLE32(p) | uint64_t(LoadLE32(p + 4)) << 32;
 }
-uint32_t LoadBE32(const std::byte *p) {
+uint32_t LoadBE32(const std::byte* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 |
          uint32_t(p[3]);
 }
-void AppendLE(std::string *out, uint64_t value, int width) {
+void AppendLE(std::string* out, uint64_t value, int width) {
   for (int i = 0; i < width; ++i) out->push_back(char(value >> (8 * i)));
 }
-void AppendBE32(std::string *out, uint32_t value) {
+void AppendBE32(std::string* out, uint32_t value) {
   for (int i = 3; i >= 0; --i) out->push_back(char(value >> (8 * i)));
 }
 
 uint32_t Crc32(std::span<const std::byte> bytes) {
   return uint32_t(
-      ::crc32(0L, reinterpret_cast<const Bytef *>(bytes.data()), uInt(bytes.size())));
+      ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), uInt(bytes.size())));
 }
 
 struct RoaringFree {
-  void operator()(roaring_bitmap_t *bitmap) const { roaring_bitmap_free(bitmap); }
+  void operator()(roaring_bitmap_t* bitmap) const { roaring_bitmap_free(bitmap); }
 };
 using RoaringPtr = std::unique_ptr<roaring_bitmap_t, RoaringFree>;
 
@@ -114,8 +115,8 @@ std::span<const std::byte> AsBytes(std::string_view s) {
   return std::as_bytes(std::span(s.data(), s.size()));
 }
 
-Status CheckCardinality(const DeletionVector &dv,
-                        const DeletionVectorDescriptor &descriptor) {
+Status CheckCardinality(const DeletionVector& dv,
+                        const DeletionVectorDescriptor& descriptor) {
   if (dv.cardinality() != descriptor.cardinality) {
     return Status::Corrupt(
         "the bitmap holds {} rows but the descriptor's cardinality is {}",
@@ -124,7 +125,7 @@ Status CheckCardinality(const DeletionVector &dv,
   return Status::OK();
 }
 
-Result<DeletionVector> ReadInline(const DeletionVectorDescriptor &descriptor) {
+Result<DeletionVector> ReadInline(const DeletionVectorDescriptor& descriptor) {
   auto decoded = Z85Decode(descriptor.path_or_inline_dv);
   if (!decoded.ok()) return decoded.status().WithContext("inline deletion vector");
   std::string bytes = std::move(decoded).ValueOrDie();
@@ -132,9 +133,8 @@ Result<DeletionVector> ReadInline(const DeletionVectorDescriptor &descriptor) {
   const int64_t size = descriptor.size_in_bytes;
   if (size < 0 || int64_t(bytes.size()) != (size + 3) / 4 * 4) {
     return Status::Corrupt(
-        "inline deletion vector: {} Z85 characters decode "
-        "to {} bytes, which do not "
-        "hold sizeInBytes {}",
+        "inline deletion vector: {} Z85 characters decode to {} bytes, which do not hold "
+        "sizeInBytes {}",
         descriptor.path_or_inline_dv.size(), bytes.size(), size);
   }
   bytes.resize(size_t(size));
@@ -150,13 +150,12 @@ Result<DeletionVector> ReadInline(const DeletionVectorDescriptor &descriptor) {
 // offset 1.
 constexpr int64_t kNearStart = 4096;
 
-Result<DeletionVector> ReadRecord(const io::RandomAccessFile &file,
-                                  const DeletionVectorDescriptor &descriptor) {
-  const std::string &name = file.path();
+Result<DeletionVector> ReadRecord(const io::RandomAccessFile& file,
+                                  const DeletionVectorDescriptor& descriptor) {
+  const std::string& name = file.path();
   if (!descriptor.offset || *descriptor.offset < 1 || descriptor.size_in_bytes < 0) {
     return Status::Corrupt(
-        "{}: deletion vector descriptor has offset {} and sizeInBytes {}; an "
-        "on-disk "
+        "{}: deletion vector descriptor has offset {} and sizeInBytes {}; an on-disk "
         "vector needs an offset of at least 1 and a size of at least 0",
         name, descriptor.offset ? fmt::format("{}", *descriptor.offset) : "(none)",
         descriptor.size_in_bytes);
@@ -173,9 +172,8 @@ Result<DeletionVector> ReadRecord(const io::RandomAccessFile &file,
     // ReadAt() refuses ranges outside the file.
     QUIRE_ASSIGN_OR_RETURN(int64_t file_size, file.Size());
     return Status::Corrupt(
-        "{}: the record of sizeInBytes {} plus {} bytes "
-        "extends past the end of the "
-        "file ({} bytes)",
+        "{}: the record of sizeInBytes {} plus {} bytes extends past the end of the file "
+        "({} bytes)",
         where, size, kRecordOverhead, file_size);
   }
   const std::span<const std::byte> bytes = (*read)->span();
@@ -212,6 +210,94 @@ Result<DeletionVector> ReadRecord(const io::RandomAccessFile &file,
   return dv;
 }
 
+// RoaringFormatSpec, the 32-bit portable format: a cookie (with the container
+// count and, for 12347, a bitset of run containers), a key and cardinality per
+// container, offsets (always with 12346; with 12347 from 4 containers on), then the
+// containers. CRoaring 0.2.66 checks lengths but not content (it takes a run
+// container without runs, then crashes iterating it), so the content is checked
+// here before CRoaring sees it. Returns the bitmap's size in bytes.
+Result<size_t> CheckPortableBitmap(std::span<const std::byte> bytes) {
+  constexpr uint32_t kCookieNoRuns = 12346;
+  constexpr uint32_t kCookieWithRuns = 12347;
+  size_t pos = 0;
+  auto truncated = [&](size_t needed) {
+    return bytes.size() - pos < needed
+               ? Status::Corrupt("it is cut off at byte {}", bytes.size())
+               : Status::OK();
+  };
+  auto u16 = [&](size_t at) {
+    return uint32_t(bytes[at]) | uint32_t(bytes[at + 1]) << 8;
+  };
+
+  QUIRE_RETURN_NOT_OK(truncated(4));
+  const uint32_t cookie = LoadLE32(bytes.data());
+  pos = 4;
+  uint32_t count = 0;
+  const std::byte* run_flags = nullptr;
+  if ((cookie & 0xFFFF) == kCookieWithRuns) {
+    count = (cookie >> 16) + 1;
+    QUIRE_RETURN_NOT_OK(truncated((count + 7) / 8));
+    run_flags = bytes.data() + pos;
+    pos += (count + 7) / 8;
+  } else if (cookie == kCookieNoRuns) {
+    QUIRE_RETURN_NOT_OK(truncated(4));
+    count = LoadLE32(bytes.data() + pos);
+    pos += 4;
+    if (count > 65536) return Status::Corrupt("it has {} containers of 65536", count);
+  } else {
+    return Status::Corrupt("cookie {} is neither {} nor {}", cookie, kCookieNoRuns,
+                           kCookieWithRuns);
+  }
+  const size_t header = pos;
+  const bool has_offsets = run_flags == nullptr || count >= 4;
+  QUIRE_RETURN_NOT_OK(truncated(size_t(count) * (has_offsets ? 8 : 4)));
+  pos += size_t(count) * (has_offsets ? 8 : 4);
+
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t key = u16(header + 4 * i);
+    const uint32_t cardinality = u16(header + 4 * i + 2) + 1;
+    if (i > 0 && key <= u16(header + 4 * (i - 1))) {
+      return Status::Corrupt("container keys are not ascending at container {}", i);
+    }
+    if (run_flags != nullptr && (uint8_t(run_flags[i / 8]) >> (i % 8) & 1)) {
+      QUIRE_RETURN_NOT_OK(truncated(2));
+      const uint32_t num_runs = u16(pos);
+      pos += 2;
+      if (num_runs == 0) return Status::Corrupt("run container {} has no runs", i);
+      QUIRE_RETURN_NOT_OK(truncated(4 * size_t(num_runs)));
+      uint32_t next = 0;  // the least value the next run may start at
+      for (uint32_t r = 0; r < num_runs; ++r, pos += 4) {
+        const uint32_t start = u16(pos);
+        const uint32_t last = start + u16(pos + 2);
+        if ((r > 0 && start < next) || last > 0xFFFF) {
+          return Status::Corrupt("run container {} has overlapping or unordered runs", i);
+        }
+        next = last + 1;
+      }
+    } else if (cardinality <= 4096) {
+      QUIRE_RETURN_NOT_OK(truncated(2 * size_t(cardinality)));
+      for (uint32_t j = 1; j < cardinality; ++j) {
+        if (u16(pos + 2 * j) <= u16(pos + 2 * (j - 1))) {
+          return Status::Corrupt("array container {} is not strictly ascending", i);
+        }
+      }
+      pos += 2 * size_t(cardinality);
+    } else {
+      QUIRE_RETURN_NOT_OK(truncated(8192));
+      uint32_t set = 0;
+      for (size_t w = 0; w < 8192; w += 8)
+        set += std::popcount(LoadLE64(bytes.data() + pos + w));
+      if (set != cardinality) {
+        return Status::Corrupt(
+            "bitmap container {} holds {} values but its header says {}", i, set,
+            cardinality);
+      }
+      pos += 8192;
+    }
+  }
+  return pos;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -225,30 +311,30 @@ struct DeletionVector::Bucket {
 /// \brief The serialized form, which needs the buckets.
 struct DeletionVectorCodec {
   static Result<DeletionVector> Parse(std::span<const std::byte> bytes);
-  static std::string Serialize(const DeletionVector &dv);
+  static std::string Serialize(const DeletionVector& dv);
 };
 
 DeletionVector::DeletionVector() = default;
 DeletionVector::~DeletionVector() = default;
-DeletionVector::DeletionVector(DeletionVector &&other) noexcept = default;
-DeletionVector &DeletionVector::operator=(DeletionVector &&other) noexcept = default;
+DeletionVector::DeletionVector(DeletionVector&& other) noexcept = default;
+DeletionVector& DeletionVector::operator=(DeletionVector&& other) noexcept = default;
 
-DeletionVector::DeletionVector(const DeletionVector &other) {
+DeletionVector::DeletionVector(const DeletionVector& other) {
   buckets_.reserve(other.buckets_.size());
-  for (const Bucket &b : other.buckets_) {
+  for (const Bucket& b : other.buckets_) {
     buckets_.push_back({b.key, RoaringPtr(roaring_bitmap_copy(b.bitmap.get()))});
   }
 }
 
-DeletionVector &DeletionVector::operator=(const DeletionVector &other) {
+DeletionVector& DeletionVector::operator=(const DeletionVector& other) {
   if (this != &other) *this = DeletionVector(other);
   return *this;
 }
 
-DeletionVector::Bucket &DeletionVector::MutableBucket(uint32_t key) {
+DeletionVector::Bucket& DeletionVector::MutableBucket(uint32_t key) {
   QUIRE_DCHECK(key < (1u << 31));
   auto it = std::lower_bound(buckets_.begin(), buckets_.end(), key,
-                             [](const Bucket &b, uint32_t k) { return b.key < k; });
+                             [](const Bucket& b, uint32_t k) { return b.key < k; });
   if (it == buckets_.end() || it->key != key) {
     it = buckets_.insert(it, Bucket{key, RoaringPtr(roaring_bitmap_create())});
   }
@@ -266,7 +352,7 @@ DeletionVector DeletionVector::FromRows(std::span<const uint64_t> rows) {
     roaring_bitmap_add_many(dv.MutableBucket(uint32_t(key)).bitmap.get(), low.size(),
                             low.data());
   }
-  for (Bucket &b : dv.buckets_) roaring_bitmap_run_optimize(b.bitmap.get());
+  for (Bucket& b : dv.buckets_) roaring_bitmap_run_optimize(b.bitmap.get());
   return dv;
 }
 
@@ -284,15 +370,15 @@ void DeletionVector::AddRange(uint64_t begin, uint64_t end) {
   }
 }
 
-void DeletionVector::Union(const DeletionVector &other) {
-  for (const Bucket &b : other.buckets_) {
+void DeletionVector::Union(const DeletionVector& other) {
+  for (const Bucket& b : other.buckets_) {
     roaring_bitmap_or_inplace(MutableBucket(b.key).bitmap.get(), b.bitmap.get());
   }
 }
 
 int64_t DeletionVector::cardinality() const {
   uint64_t total = 0;
-  for (const Bucket &b : buckets_)
+  for (const Bucket& b : buckets_)
     total += roaring_bitmap_get_cardinality(b.bitmap.get());
   return int64_t(total);
 }
@@ -302,7 +388,7 @@ bool DeletionVector::empty() const { return buckets_.empty(); }
 bool DeletionVector::Contains(uint64_t row) const {
   const uint32_t key = uint32_t(row >> 32);
   auto it = std::lower_bound(buckets_.begin(), buckets_.end(), key,
-                             [](const Bucket &b, uint32_t k) { return b.key < k; });
+                             [](const Bucket& b, uint32_t k) { return b.key < k; });
   return it != buckets_.end() && it->key == key &&
          roaring_bitmap_contains(it->bitmap.get(), uint32_t(row));
 }
@@ -310,9 +396,9 @@ bool DeletionVector::Contains(uint64_t row) const {
 // Calls fn(row) for each deleted row of [first, last], ascending, reading the
 // bitmaps in blocks through a Roaring iterator.
 template <typename Fn>
-void DeletionVector::ForEachBetween(uint64_t first, uint64_t last, Fn &&fn) const {
+void DeletionVector::ForEachBetween(uint64_t first, uint64_t last, Fn&& fn) const {
   auto it = std::lower_bound(buckets_.begin(), buckets_.end(), first >> 32,
-                             [](const Bucket &b, uint64_t k) { return b.key < k; });
+                             [](const Bucket& b, uint64_t k) { return b.key < k; });
   constexpr uint32_t kBlock = 256;
   uint32_t block[kBlock];
   for (; it != buckets_.end() && it->key <= last >> 32; ++it) {
@@ -336,7 +422,7 @@ void DeletionVector::ForEachBetween(uint64_t first, uint64_t last, Fn &&fn) cons
   }
 }
 
-void DeletionVector::ForEach(const std::function<void(uint64_t row)> &fn) const {
+void DeletionVector::ForEach(const std::function<void(uint64_t row)>& fn) const {
   ForEachBetween(0, UINT64_MAX, fn);
 }
 
@@ -348,14 +434,14 @@ std::vector<uint64_t> DeletionVector::ToVector() const {
 }
 
 void DeletionVector::DeletedInRange(uint64_t first, int64_t n,
-                                    std::vector<int64_t> *positions) const {
+                                    std::vector<int64_t>* positions) const {
   positions->clear();
   if (n <= 0) return;
   ForEachBetween(first, LastOf(first, n),
                  [&](uint64_t row) { positions->push_back(int64_t(row - first)); });
 }
 
-void DeletionVector::FillKeepBitmap(uint64_t first, int64_t n, uint8_t *bits) const {
+void DeletionVector::FillKeepBitmap(uint64_t first, int64_t n, uint8_t* bits) const {
   if (n <= 0) return;
   bits[util::BytesForBits(n) - 1] = 0;  // the pad bits
   util::SetBitsTo(bits, 0, n, true);
@@ -363,9 +449,9 @@ void DeletionVector::FillKeepBitmap(uint64_t first, int64_t n, uint8_t *bits) co
                  [&](uint64_t row) { util::ClearBit(bits, int64_t(row - first)); });
 }
 
-bool DeletionVector::operator==(const DeletionVector &other) const {
+bool DeletionVector::operator==(const DeletionVector& other) const {
   return std::equal(buckets_.begin(), buckets_.end(), other.buckets_.begin(),
-                    other.buckets_.end(), [](const Bucket &a, const Bucket &b) {
+                    other.buckets_.end(), [](const Bucket& a, const Bucket& b) {
                       return a.key == b.key &&
                              roaring_bitmap_equals(a.bitmap.get(), b.bitmap.get());
                     });
@@ -380,25 +466,21 @@ bool DeletionVector::operator==(const DeletionVector &other) const {
 Result<DeletionVector> DeletionVectorCodec::Parse(std::span<const std::byte> bytes) {
   if (bytes.size() < 12) {
     return Status::Corrupt(
-        "deletion vector bitmap: {} bytes is too small for "
-        "the magic number and the "
+        "deletion vector bitmap: {} bytes is too small for the magic number and the "
         "bucket count (12 bytes)",
         bytes.size());
   }
   const uint32_t magic = LoadLE32(bytes.data());
   if (magic == kNativeMagic) {
     return Status::Unsupported(
-        "deletion vector bitmap: magic number {} is "
-        "Delta's native RoaringBitmapArray "
-        "format, which the protocol does not define; "
-        "only {} (portable) is supported",
+        "deletion vector bitmap: magic number {} is Delta's native RoaringBitmapArray "
+        "format, which the protocol does not define; only {} (portable) is supported",
         magic, kPortableMagic);
   }
   if (magic != kPortableMagic) {
     return Status::Corrupt(
-        "deletion vector bitmap: magic number {} is not {} "
-        "(PROTOCOL.md, Deletion "
-        "Vector Format)",
+        "deletion vector bitmap: magic number {} is not {} (PROTOCOL.md, Deletion Vector "
+        "Format)",
         magic, kPortableMagic);
   }
   const uint64_t num_buckets = LoadLE64(bytes.data() + 4);
@@ -422,28 +504,27 @@ Result<DeletionVector> DeletionVectorCodec::Parse(std::span<const std::byte> byt
     // PROTOCOL.md: every key has 0 as its most significant bit.
     if (key >= (1u << 31)) {
       return Status::Corrupt(
-          "deletion vector bitmap: bucket {} has key {}, "
-          "whose top bit must be 0",
-          i, key);
+          "deletion vector bitmap: bucket {} has key {}, whose top bit must be 0", i,
+          key);
     }
     if (i > 0 && key <= previous_key) {
       return Status::Corrupt("deletion vector bitmap: bucket {} has key {} after key {}",
                              i, key, previous_key);
     }
     previous_key = key;
-    const char *data = reinterpret_cast<const char *>(bytes.data() + pos);
-    const size_t size =
-        roaring_bitmap_portable_deserialize_size(data, bytes.size() - pos);
-    RoaringPtr bitmap(size == 0 ? nullptr
-                                : roaring_bitmap_portable_deserialize_safe(data, size));
+    auto size = CheckPortableBitmap(bytes.subspan(pos));
+    const char* data = reinterpret_cast<const char*>(bytes.data() + pos);
+    RoaringPtr bitmap(
+        size.ok() && roaring_bitmap_portable_deserialize_size(data, *size) == *size
+            ? roaring_bitmap_portable_deserialize_safe(data, *size)
+            : nullptr);
     if (bitmap == nullptr) {
       return Status::Corrupt(
-          "deletion vector bitmap: bucket {} (key {}) at "
-          "byte {} is not a valid portable "
-          "Roaring bitmap within the {} bytes left",
-          i, key, pos, bytes.size() - pos);
+          "deletion vector bitmap: bucket {} (key {}) at byte {} is not a valid portable "
+          "Roaring bitmap: {}",
+          i, key, pos, size.ok() ? "CRoaring rejects it" : size.status().message());
     }
-    pos += size;
+    pos += *size;
     if (!roaring_bitmap_is_empty(bitmap.get())) {
       dv.buckets_.push_back({key, std::move(bitmap)});
     }
@@ -456,15 +537,15 @@ Result<DeletionVector> DeletionVectorCodec::Parse(std::span<const std::byte> byt
   return dv;
 }
 
-std::string DeletionVectorCodec::Serialize(const DeletionVector &dv) {
+std::string DeletionVectorCodec::Serialize(const DeletionVector& dv) {
   size_t total = 12;
-  for (const auto &b : dv.buckets_)
+  for (const auto& b : dv.buckets_)
     total += 4 + roaring_bitmap_portable_size_in_bytes(b.bitmap.get());
   std::string out;
   out.reserve(total);
   AppendLE(&out, kPortableMagic, 4);
   AppendLE(&out, dv.buckets_.size(), 8);
-  for (const auto &b : dv.buckets_) {
+  for (const auto& b : dv.buckets_) {
     AppendLE(&out, b.key, 4);
     const size_t at = out.size();
     out.resize(at + roaring_bitmap_portable_size_in_bytes(b.bitmap.get()));
@@ -477,7 +558,7 @@ Result<DeletionVector> ParseDeletionVectorBitmap(std::span<const std::byte> byte
   return DeletionVectorCodec::Parse(bytes);
 }
 
-std::string SerializeDeletionVectorBitmap(const DeletionVector &dv) {
+std::string SerializeDeletionVectorBitmap(const DeletionVector& dv) {
   return DeletionVectorCodec::Serialize(dv);
 }
 
@@ -531,7 +612,7 @@ Result<std::string> Z85Decode(std::string_view text) {
 // ---------------------------------------------------------------------------
 // Paths, reading and writing.
 
-Result<std::string> DeletionVectorAbsolutePath(const DeletionVectorDescriptor &descriptor,
+Result<std::string> DeletionVectorAbsolutePath(const DeletionVectorDescriptor& descriptor,
                                                std::string_view table_root) {
   const std::string_view path = descriptor.path_or_inline_dv;
   if (descriptor.storage_type == "p") return std::string(path);
@@ -544,9 +625,8 @@ Result<std::string> DeletionVectorAbsolutePath(const DeletionVectorDescriptor &d
   }
   if (path.size() < kUuidZ85Length) {
     return Status::Corrupt(
-        "deletion vector path '{}' is shorter than the {} "
-        "Z85 characters of a UUID",
-        path, kUuidZ85Length);
+        "deletion vector path '{}' is shorter than the {} Z85 characters of a UUID", path,
+        kUuidZ85Length);
   }
   const std::string_view prefix = path.substr(0, path.size() - kUuidZ85Length);
   auto uuid = Z85Decode(path.substr(prefix.size()));
@@ -557,8 +637,8 @@ Result<std::string> DeletionVectorAbsolutePath(const DeletionVectorDescriptor &d
                       fmt::format("deletion_vector_{}.bin", FormatUuid(AsBytes(*uuid))));
 }
 
-Result<DeletionVector> ReadDeletionVector(io::FileSystem &fs, std::string_view table_root,
-                                          const DeletionVectorDescriptor &descriptor) {
+Result<DeletionVector> ReadDeletionVector(io::FileSystem& fs, std::string_view table_root,
+                                          const DeletionVectorDescriptor& descriptor) {
   if (descriptor.storage_type == "i") return ReadInline(descriptor);
   QUIRE_ASSIGN_OR_RETURN(std::string path,
                          DeletionVectorAbsolutePath(descriptor, table_root));
@@ -571,9 +651,9 @@ Result<DeletionVector> ReadDeletionVector(io::FileSystem &fs, std::string_view t
   return ReadRecord(*file, descriptor);
 }
 
-Result<DeletionVectorDescriptor> WriteDeletionVector(io::FileSystem &fs,
+Result<DeletionVectorDescriptor> WriteDeletionVector(io::FileSystem& fs,
                                                      std::string_view table_root,
-                                                     const DeletionVector &dv,
+                                                     const DeletionVector& dv,
                                                      std::string_view prefix) {
   const std::string bitmap = SerializeDeletionVectorBitmap(dv);
   // sizeInBytes is an Int.
@@ -599,11 +679,11 @@ Result<DeletionVectorDescriptor> WriteDeletionVector(io::FileSystem &fs,
   QUIRE_ASSIGN_OR_RETURN(std::string path,
                          DeletionVectorAbsolutePath(descriptor, table_root));
   QUIRE_RETURN_NOT_OK(fs.PutIfAbsent(
-      path, std::span(reinterpret_cast<const uint8_t *>(file.data()), file.size())));
+      path, std::span(reinterpret_cast<const uint8_t*>(file.data()), file.size())));
   return descriptor;
 }
 
-DeletionVectorDescriptor InlineDeletionVector(const DeletionVector &dv) {
+DeletionVectorDescriptor InlineDeletionVector(const DeletionVector& dv) {
   const std::string bitmap = SerializeDeletionVectorBitmap(dv);
   return DeletionVectorDescriptor{
       .storage_type = "i",

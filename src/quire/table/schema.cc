@@ -933,7 +933,16 @@ Result<ArrayPtr> AdaptColumn(const ArrayPtr& file_array, const FieldPtr& file_fi
     return Array::Make(to, file_array->length(), file_array->buffers(), {std::move(new_entries)},
                        nullptr, file_array->null_count(), file_array->offset());
   }
-  auto cast = compute::Cast(file_array, to);
+  columnar::ArrayPtr source = file_array;
+  if (from.id() == TypeId::kTimestamp && to->id() == TypeId::kTimestamp &&
+      from.timezone().empty() && !to->timezone().empty()) {
+    // A Delta `timestamp` holds UTC instants whatever the file's annotation says
+    // (writers store them as INT96 or as timestamps not marked adjusted to UTC).
+    source = Array::Make(columnar::timestamp(from.unit(), to->timezone()), file_array->length(),
+                         file_array->buffers(), {}, nullptr, file_array->null_count(),
+                         file_array->offset());
+  }
+  auto cast = compute::Cast(source, to);
   if (!cast.ok()) {
     return Status::Invalid("column {}: {}", table_field->name(), cast.status().message());
   }

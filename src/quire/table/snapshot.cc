@@ -90,21 +90,29 @@ const std::vector<std::string>& SupportedReaderFeatures() {
 }
 
 Status CheckReadable(const Protocol& protocol) {
+  std::vector<std::string> unknown;
+  if (protocol.reader_features) {
+    const auto& supported = SupportedReaderFeatures();
+    for (const auto& f : *protocol.reader_features) {
+      if (std::find(supported.begin(), supported.end(), f) == supported.end()) {
+        unknown.push_back(f);
+      }
+    }
+  }
+  if (!unknown.empty()) {
+    return Status::Unsupported(
+        "the table needs reader feature{} quire does not support: {}{}",
+        unknown.size() > 1 ? "s" : "", fmt::join(unknown, ", "),
+        protocol.min_reader_version > 3
+            ? fmt::format(" (and reader version {}; quire reads 1 to 3)",
+                          protocol.min_reader_version)
+            : "");
+  }
   if (protocol.min_reader_version > 3) {
     return Status::Unsupported("reader version {} is not supported (quire reads 1 to 3)",
                                protocol.min_reader_version);
   }
-  if (protocol.min_reader_version < 3 || !protocol.reader_features) return Status::OK();
-  std::vector<std::string> unknown;
-  const auto& supported = SupportedReaderFeatures();
-  for (const auto& f : *protocol.reader_features) {
-    if (std::find(supported.begin(), supported.end(), f) == supported.end()) {
-      unknown.push_back(f);
-    }
-  }
-  if (unknown.empty()) return Status::OK();
-  return Status::Unsupported("the table needs reader feature{} quire does not support: {}",
-                             unknown.size() > 1 ? "s" : "", fmt::join(unknown, ", "));
+  return Status::OK();
 }
 
 Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::string table_root,
