@@ -107,11 +107,26 @@ check "overwrite of the whole table" "yes" \
   "$(tbl overwrite "$p" "$dir/p2.csv" 2>/dev/null | grep -qE '^version [0-9]+$' && echo yes)"
 check "rows after overwrite" '["x",10]' "$(rows "$p" --columns part,v)"
 
+# JSON Lines and Parquet input; a write to a missing table creates it.
+j="$dir/j"
+printf '{"k":1,"s":"x"}\n{"k":2,"s":null}\n' > "$dir/rows.jsonl"
+check "append of JSON Lines creates the table" "version 0" \
+  "$(tbl append "$j" "$dir/rows.jsonl" 2>/dev/null)"
+"$quire" convert "$dir/rows.jsonl" "$dir/rows.parquet" -q
+check "append of Parquet" "version 1" "$(tbl append "$j" "$dir/rows.parquet" 2>/dev/null)"
+check "rows from JSON Lines and Parquet" "$(printf '%s\n' '[1,"x"]' '[1,"x"]' '[2,null]' '[2,null]')" \
+  "$(rows "$j")"
+check "append of a file without a known extension is a usage error" "2" \
+  "$(tbl append "$j" "$dir/rows.txt" >/dev/null 2>&1; echo $?)"
+
 # The corpus: simple_table at version 2 (expected/v2.json).
 check "corpus simple_table --version 2" "$(printf '[%s]\n' 5 6 7 8 9)" \
   "$(rows "$corpus/simple_table" --version 2)"
 check "corpus simple_table files at version 2" "6" \
   "$(tbl files "$corpus/simple_table" --version 2 | wc -l)"
+
+check "files are percent-decoded (the folders on disk)" "x=A%2FA x=B%20B" \
+  "$(tbl files "$corpus/delta-0.8.0-special-partition" | cut -d/ -f1 | paste -sd ' ')"
 
 # Errors: a message on stderr and the documented exit code.
 err=$(tbl scan "$dir/absent" 2>&1 >/dev/null); rc=$?

@@ -341,7 +341,9 @@ Status ScanCommand(const TableOptions& o) {
     }
     QUIRE_ASSIGN_OR_RETURN(auto rows, columnar::Table::FromBatches(batches->schema(), all));
     auto shown = o.limit >= 0 ? rows->Slice(0, o.limit) : rows;
-    WriteStdout(columnar::PrettyPrint(*shown, {.max_rows = o.limit >= 0 ? o.limit : 50}));
+    std::string text = columnar::PrettyPrint(*shown, {.max_rows = o.limit >= 0 ? o.limit : 50});
+    if (!text.ends_with('\n')) text.push_back('\n');
+    WriteStdout(text);
   } else if (format == "csv") {
     auto out = io::OpenStdout();
     QUIRE_ASSIGN_OR_RETURN(auto writer, text::CsvWriter::Make(batches->schema(), out.get()));
