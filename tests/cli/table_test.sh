@@ -110,6 +110,7 @@ check "rows after overwrite" '["x",10]' "$(rows "$p" --columns part,v)"
 # JSON Lines and Parquet input; a write to a missing table creates it.
 j="$dir/j"
 printf '{"k":1,"s":"x"}\n{"k":2,"s":null}\n' > "$dir/rows.jsonl"
+printf "k\n" > "$dir/rows.txt"
 check "append of JSON Lines creates the table" "version 0" \
   "$(tbl append "$j" "$dir/rows.jsonl" 2>/dev/null)"
 "$quire" convert "$dir/rows.jsonl" "$dir/rows.parquet" -q

@@ -114,6 +114,7 @@ struct TableOptions {
   bool stats = false;
   int64_t limit = -1;  ///< scan: rows; history: entries
   int threads = 0;
+  std::string progress = "auto";  ///< append/overwrite: auto (on a terminal), always, never
 };
 
 /// \brief Create, write, delete from, scan and describe Delta tables.

@@ -248,6 +248,8 @@ int main(int argc, char** argv) {
                     "application id (or later)");
     sub->add_option("--app-version", table_options.app_version,
                     "Version of the --app-id transaction");
+    sub->add_option("--progress", table_options.progress, "auto (on a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
   }
   {
     auto* sub = table_command(

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,7 @@
 #include "quire/text/csv_writer.h"
 #include "quire/text/jsonl_reader.h"
 #include "quire/util/macros.h"
+#include "quire/util/progress.h"
 
 namespace quire::cli {
 
@@ -75,33 +77,40 @@ class ParquetFileBatches final : public RecordBatchReader {
   std::unique_ptr<RecordBatchReader> batches_;
 };
 
+// A data file opened for reading, and how many of its bytes are read so far
+// (unknown for Parquet: 0 until the end).
+struct OpenedFile {
+  std::unique_ptr<RecordBatchReader> reader;
+  std::function<int64_t()> bytes_read = [] { return int64_t(0); };
+};
+
 // Open one Parquet, CSV or JSON Lines file as batches. CSV and JSON Lines are read
 // with `schema` when given (so values take the table's types rather than inferred
 // ones), falling back to inference when the file does not match it (a missing
 // column, say: the table layer then fills or rejects it by name).
-Result<std::unique_ptr<RecordBatchReader>> OpenDataFile(const std::string& path,
-                                                        const SchemaPtr& schema) {
+Result<OpenedFile> OpenDataFile(const std::string& path, const SchemaPtr& schema) {
   QUIRE_ASSIGN_OR_RETURN(std::string format, InputFormatOf(path));
   if (format == "parquet") {
     QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenReadUrl(path));
     QUIRE_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(std::move(file)));
     QUIRE_ASSIGN_OR_RETURN(auto batches, reader->Read());
-    return std::unique_ptr<RecordBatchReader>(
-        std::make_unique<ParquetFileBatches>(std::move(reader), std::move(batches)));
+    return OpenedFile{std::make_unique<ParquetFileBatches>(std::move(reader), std::move(batches))};
   }
-  auto open = [&](const SchemaPtr& with) -> Result<std::unique_ptr<RecordBatchReader>> {
+  auto open = [&](const SchemaPtr& with) -> Result<OpenedFile> {
     QUIRE_ASSIGN_OR_RETURN(auto input, io::OpenInputUrl(path));
     if (format == "csv") {
       text::CsvReadOptions co;
       co.schema = with;
       if (Lower(path).ends_with(".tsv")) co.delimiter = '\t';
       QUIRE_ASSIGN_OR_RETURN(auto reader, text::CsvReader::Open(std::move(input), co));
-      return std::unique_ptr<RecordBatchReader>(std::move(reader));
+      text::CsvReader* csv = reader.get();
+      return OpenedFile{std::move(reader), [csv] { return csv->bytes_read(); }};
     }
     text::JsonlReadOptions jo;
     jo.schema = with;
     QUIRE_ASSIGN_OR_RETURN(auto reader, text::JsonlReader::Open(std::move(input), jo));
-    return std::unique_ptr<RecordBatchReader>(std::move(reader));
+    text::JsonlReader* jsonl = reader.get();
+    return OpenedFile{std::move(reader), [jsonl] { return jsonl->bytes_read(); }};
   };
   if (schema) {
     auto with_schema = open(schema);
@@ -112,37 +121,66 @@ Result<std::unique_ptr<RecordBatchReader>> OpenDataFile(const std::string& path,
   return open(nullptr);
 }
 
-// The files given to append/overwrite, one after the other, as one stream. Files
-// after the first are opened when reached and must have the first one's schema.
+// The files given to append/overwrite, one after the other, as one stream, with a
+// progress bar over their bytes. Every file is found before anything is read (a
+// missing one fails the write early); files after the first are opened when
+// reached and must have the first one's schema.
 class FilesBatches final : public RecordBatchReader {
  public:
   static Result<std::unique_ptr<FilesBatches>> Open(std::vector<std::string> paths,
-                                                    SchemaPtr table_schema) {
+                                                    SchemaPtr table_schema,
+                                                    const std::string& progress) {
     if (paths.empty()) return Status::Invalid("no data files given");
-    QUIRE_ASSIGN_OR_RETURN(auto first, OpenDataFile(paths[0], table_schema));
     auto self = std::unique_ptr<FilesBatches>(new FilesBatches());
-    self->schema_ = first->schema();
-    self->paths_ = std::move(paths);
+    int64_t total = 0;
+    for (const std::string& path : paths) {
+      QUIRE_RETURN_NOT_OK(InputFormatOf(path).status());
+      QUIRE_ASSIGN_OR_RETURN(auto fp, io::FileSystemFromUrl(path));
+      QUIRE_ASSIGN_OR_RETURN(io::FileInfo info, fp.fs->Stat(fp.path));
+      if (!info.is_file()) return Status::Invalid("{}: not a file", path);
+      self->sizes_.push_back(info.size);
+      total += info.size;
+    }
+    QUIRE_ASSIGN_OR_RETURN(self->current_, OpenDataFile(paths[0], table_schema));
+    self->schema_ = self->current_.reader->schema();
     self->table_schema_ = std::move(table_schema);
-    self->current_ = std::move(first);
+    if (progress != "never") {
+      util::ProgressOptions po;
+      po.label = paths.size() == 1 ? paths[0] : fmt::format("{} files", paths.size());
+      po.force = progress == "always";
+      self->progress_ = std::make_unique<util::ProgressBar>(total, po);
+    }
+    self->paths_ = std::move(paths);
     return self;
   }
   SchemaPtr schema() const override { return schema_; }
   Result<columnar::RecordBatchPtr> Next() override {
-    while (current_) {
-      auto batch = current_->Next();
-      if (!batch.ok()) return batch.status().WithContext(paths_[index_]);
-      if (*batch) return batch;
-      current_.reset();
+    while (current_.reader) {
+      auto batch = current_.reader->Next();
+      if (!batch.ok()) {
+        if (progress_) progress_->Finish();
+        return batch.status().WithContext(paths_[index_]);
+      }
+      if (*batch) {
+        if (progress_) progress_->Update(done_ + current_.bytes_read());
+        return batch;
+      }
+      current_ = OpenedFile{};
+      done_ += sizes_[index_];
       if (++index_ == paths_.size()) break;
       QUIRE_ASSIGN_OR_RETURN(current_, OpenDataFile(paths_[index_], table_schema_));
-      if (!current_->schema()->Equals(*schema_)) {
+      if (!current_.reader->schema()->Equals(*schema_)) {
         return Status::Invalid("{}: its columns ({}) differ from those of {} ({})",
-                               paths_[index_], current_->schema()->ToString(), paths_[0],
-                               schema_->ToString());
+                               paths_[index_], current_.reader->schema()->ToString(),
+                               paths_[0], schema_->ToString());
       }
     }
+    if (progress_) progress_->Finish();
     return columnar::RecordBatchPtr();
+  }
+  /// Erase the progress line (before the result is printed).
+  void FinishProgress() {
+    if (progress_) progress_->Finish();
   }
 
  private:
@@ -150,8 +188,11 @@ class FilesBatches final : public RecordBatchReader {
   SchemaPtr schema_;
   SchemaPtr table_schema_;
   std::vector<std::string> paths_;
+  std::vector<int64_t> sizes_;
   size_t index_ = 0;
-  std::unique_ptr<RecordBatchReader> current_;
+  int64_t done_ = 0;  // bytes of the files finished
+  OpenedFile current_;
+  std::unique_ptr<util::ProgressBar> progress_;
 };
 
 // Split `text` at commas outside <>, () and [].
@@ -260,7 +301,7 @@ Status Create(const TableOptions& o) {
     QUIRE_ASSIGN_OR_RETURN(schema, ParseSchemaOption(o.schema));
   } else {
     QUIRE_ASSIGN_OR_RETURN(auto file, OpenDataFile(o.like, nullptr));
-    schema = file->schema();
+    schema = file.reader->schema();
   }
   table::CreateOptions co;
   co.partition_by = o.partition_by;
@@ -299,9 +340,11 @@ Status Write(const TableOptions& o, table::WriteMode mode) {
     QUIRE_ASSIGN_OR_RETURN(auto snapshot, t->Latest());
     table_schema = snapshot->schema();
   }
-  QUIRE_ASSIGN_OR_RETURN(auto data, FilesBatches::Open(o.files, table_schema));
-  QUIRE_ASSIGN_OR_RETURN(auto result, table::WriteTable(*t, *data, wo));
-  PrintCommit(result);
+  QUIRE_ASSIGN_OR_RETURN(auto data, FilesBatches::Open(o.files, table_schema, o.progress));
+  auto result = table::WriteTable(*t, *data, wo);
+  data->FinishProgress();
+  QUIRE_RETURN_NOT_OK(result.status());
+  PrintCommit(*result);
   return Status::OK();
 }
 
