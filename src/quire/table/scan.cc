@@ -18,6 +18,7 @@
 #include "quire/compute/statistics.h"
 #include "quire/table/deletion_vector.h"
 #include "quire/table/schema.h"
+#include "quire/util/bit_util.h"
 #include "quire/util/macros.h"
 
 namespace quire::table {
@@ -563,6 +564,40 @@ bool FileMayMatch(const Snapshot& snapshot, const AddFile& add, const Expression
   FileFacts facts(snapshot, columns, &parser);
   facts.Load(add, true);
   return compute::MayMatch(filter, facts.Lookup());
+}
+
+bool IsPartitionPredicate(const Snapshot& snapshot, const Expression& predicate) {
+  std::set<std::string> columns;
+  CollectColumns(predicate, &columns);
+  for (const auto& c : columns) {
+    if (!IsPartitionColumn(snapshot, c)) return false;
+  }
+  return true;
+}
+
+Result<std::optional<bool>> EvaluateOnPartition(const Snapshot& snapshot, const AddFile& add,
+                                                const Expression& predicate) {
+  if (!IsPartitionPredicate(snapshot, predicate)) {
+    return Status::Invalid("{} names columns that are not partition columns",
+                           predicate.ToString());
+  }
+  columnar::FieldVector fields;
+  columnar::ArrayVector columns;
+  for (const auto& name : snapshot.metadata().partition_columns) {
+    const int index = snapshot.schema()->GetFieldIndex(name);
+    if (index < 0) continue;
+    const FieldPtr& field = snapshot.schema()->field(index);
+    auto it = add.partition_values.find(PhysicalName(*field, snapshot.column_mapping_mode()));
+    std::optional<std::string> value;
+    if (it != add.partition_values.end()) value = it->second;
+    QUIRE_ASSIGN_OR_RETURN(auto array, PartitionValueArray(field->type(), value, 1));
+    fields.push_back(field);
+    columns.push_back(std::move(array));
+  }
+  RecordBatch row(columnar::schema(fields), 1, std::move(columns));
+  QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(predicate, row));
+  if (mask->IsNull(0)) return std::optional<bool>();
+  return std::optional<bool>(util::GetBit(mask->buffer(1)->data(), mask->offset()));
 }
 
 Result<SchemaPtr> ScanSchema(const Snapshot& snapshot, const std::vector<std::string>& columns) {

@@ -71,6 +71,17 @@ QUIRE_EXPORT Result<std::vector<size_t>> PlanScanFiles(const Snapshot& snapshot,
 QUIRE_EXPORT bool FileMayMatch(const Snapshot& snapshot, const AddFile& add,
                                const compute::Expression& filter);
 
+/// \brief Evaluate `predicate`, which names only partition columns, on the partition
+/// values of `add`: the answer for every row of the file (nullopt for unknown).
+/// \return kInvalidArgument when the predicate names other columns.
+QUIRE_EXPORT Result<std::optional<bool>> EvaluateOnPartition(const Snapshot& snapshot,
+                                                             const AddFile& add,
+                                                             const compute::Expression& predicate);
+
+/// \brief Whether `predicate` names only partition columns of `snapshot`.
+QUIRE_EXPORT bool IsPartitionPredicate(const Snapshot& snapshot,
+                                       const compute::Expression& predicate);
+
 /// \brief Return the output schema of a scan with `columns` (see ScanOptions).
 /// \return kNotFound naming a column the table does not have.
 QUIRE_EXPORT Result<columnar::SchemaPtr> ScanSchema(const Snapshot& snapshot,

@@ -13,6 +13,7 @@
 #include "quire/table/log_segment.h"
 #include "quire/table/scan.h"
 #include "quire/table/schema.h"
+#include "quire/util/bit_util.h"
 #include "quire/util/macros.h"
 
 namespace quire::table {
@@ -393,21 +394,17 @@ Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader&
     if (options.replace_where) {
       pending.operation_parameters["predicate"] = options.replace_where->ToString();
     }
-    QUIRE_ASSIGN_OR_RETURN(auto files, PlanScanFiles(*snapshot, options.replace_where.get()));
+    if (options.replace_where && !IsPartitionPredicate(*snapshot, *options.replace_where)) {
+      return Status::Invalid("replace_where {} must name partition columns only, so that it "
+                             "selects whole files",
+                             options.replace_where->ToString());
+    }
     const int64_t now = NowMs();
-    for (size_t i : files) {
-      const AddFile& f = snapshot->files()[i];
+    for (const AddFile& f : snapshot->files()) {
       if (options.replace_where) {
-        // Only whole files can go: every row of a file replaced must match.
-        auto negated = compute::Expression::Not(options.replace_where);
-        std::vector<size_t> others;
-        QUIRE_ASSIGN_OR_RETURN(auto keep, PlanScanFiles(*snapshot, negated.get()));
-        if (std::find(keep.begin(), keep.end(), i) != keep.end()) {
-          return Status::Invalid(
-              "replace_where {} must select whole files (a predicate on partition "
-              "columns); {} may hold rows on both sides",
-              options.replace_where->ToString(), f.path);
-        }
+        QUIRE_ASSIGN_OR_RETURN(auto match,
+                               EvaluateOnPartition(*snapshot, f, *options.replace_where));
+        if (!match.value_or(false)) continue;
       }
       RemoveFile r;
       r.path = f.path;
@@ -459,29 +456,50 @@ Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr
   pending.operation = "DELETE";
   pending.operation_parameters["predicate"] = predicate->ToString();
   QUIRE_ASSIGN_OR_RETURN(auto candidates, PlanScanFiles(*snapshot, predicate.get()));
-  // Files where no row can survive (NOT predicate rules them out) go whole.
-  auto survivors = compute::Expression::Or(
-      compute::Expression::Not(predicate), compute::Expression::IsNull(predicate, false));
-  QUIRE_ASSIGN_OR_RETURN(auto keep, PlanScanFiles(*snapshot, survivors.get()));
-  std::set<size_t> partial(keep.begin(), keep.end());
+  const bool on_partitions = IsPartitionPredicate(*snapshot, *predicate);
   const int64_t now = NowMs();
   QUIRE_ASSIGN_OR_RETURN(auto writer, DataFileWriter::Make(table.fs(), table.root(),
                                                            snapshot->schema(),
                                                            snapshot->metadata().partition_columns,
                                                            snapshot->column_mapping_mode(), data));
-  int64_t rows_copied = 0, files_removed = 0;
+  int64_t rows_copied = 0, rows_deleted = 0, files_removed = 0;
   for (size_t i : candidates) {
     const AddFile& f = snapshot->files()[i];
-    if (partial.contains(i)) {
-      // Rewrite the file with the rows that survive.
+    if (on_partitions) {
+      // Partition predicates decide for whole files.
+      QUIRE_ASSIGN_OR_RETURN(auto match, EvaluateOnPartition(*snapshot, f, *predicate));
+      if (!match.value_or(false)) continue;
+    } else {
+      // Rewrite the file with the rows the predicate does not select (false or
+      // unknown); a file left empty is just removed.
       ScanOptions scan;
-      scan.filter = survivors;
       scan.num_threads = 1;
       scan.files = std::vector<size_t>{i};
       QUIRE_ASSIGN_OR_RETURN(auto rows, Scan(snapshot, scan));
+      std::vector<columnar::RecordBatchPtr> kept;
+      int64_t deleted_here = 0;
       for (;;) {
         QUIRE_ASSIGN_OR_RETURN(auto batch, rows->Next());
         if (!batch) break;
+        QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*predicate, *batch));
+        std::vector<std::pair<int64_t, int64_t>> runs;
+        for (int64_t r = 0; r < batch->num_rows(); ++r) {
+          const bool selected =
+              !mask->IsNull(r) && util::GetBit(mask->buffer(1)->data(), mask->offset() + r);
+          if (selected) {
+            ++deleted_here;
+          } else if (!runs.empty() && runs.back().first + runs.back().second == r) {
+            ++runs.back().second;
+          } else {
+            runs.emplace_back(r, 1);
+          }
+        }
+        QUIRE_ASSIGN_OR_RETURN(auto survivors, compute::Filter(*batch, runs));
+        if (survivors->num_rows() > 0) kept.push_back(std::move(survivors));
+      }
+      if (deleted_here == 0) continue;  // statistics could not rule it out; no match
+      rows_deleted += deleted_here;
+      for (const auto& batch : kept) {
         rows_copied += batch->num_rows();
         QUIRE_RETURN_NOT_OK(writer->Write(*batch));
       }
@@ -501,6 +519,7 @@ Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr
   QUIRE_ASSIGN_OR_RETURN(auto adds, writer->Finish());
   for (auto& a : adds) pending.actions.push_back(std::move(a));
   pending.operation_metrics["numRemovedFiles"] = files_removed;
+  pending.operation_metrics["numDeletedRows"] = rows_deleted;
   pending.operation_metrics["numCopiedRows"] = rows_copied;
   if (files_removed == 0) {
     CommitResult nothing;
