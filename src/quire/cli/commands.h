@@ -103,7 +103,7 @@ struct TableOptions {
   std::string like;                       ///< create: take the schema from this file
   std::vector<std::string> partition_by;  ///< used when the table is created
   std::vector<std::string> properties;    ///< KEY=VALUE, used when it is created
-  std::string where;                      ///< scan filter, delete predicate, replace_where
+  std::string where;                      ///< scan filter, delete or replace predicate
   bool schema_evolution = false;
   std::string app_id;
   std::optional<int64_t> app_version;
@@ -114,7 +114,7 @@ struct TableOptions {
   bool stats = false;
   int64_t limit = -1;  ///< scan: rows; history: entries
   int threads = 0;
-  std::string progress = "auto";  ///< append/overwrite: auto (on a terminal), always, never
+  std::string progress = "auto";  ///< append/overwrite: auto, always, never
 };
 
 /// \brief Create, write, delete from, scan and describe Delta tables.

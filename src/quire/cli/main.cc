@@ -211,11 +211,13 @@ int main(int argc, char** argv) {
   };
   auto add_create_options = [&](CLI::App* sub, bool when_created) {
     sub->add_option("--partition-by", table_options.partition_by,
-                    when_created ? "Partition columns, used if the write creates the table"
-                                 : "Partition columns")
+                    when_created
+                        ? "Partition columns, used if the write creates the table"
+                        : "Partition columns")
         ->delimiter(',');
-    sub->add_option("--property", table_options.properties,
-                    "Table property KEY=VALUE (repeatable), e.g. delta.checkpointInterval=10");
+    sub->add_option(
+        "--property", table_options.properties,
+        "Table property KEY=VALUE (repeatable), e.g. delta.checkpointInterval=10");
   };
   {
     auto* sub = table_command("create", "Create an empty table (version 0)");
@@ -229,26 +231,31 @@ int main(int argc, char** argv) {
   for (const char* name : {"append", "overwrite"}) {
     const bool overwrite = std::string_view(name) == "overwrite";
     auto* sub = table_command(
-        name, overwrite ? "Replace the table's rows (or those matching --where) with the rows "
-                          "of the files, in one commit; creates the table when absent"
-                        : "Add the rows of Parquet, CSV or JSON Lines files in one commit; "
-                          "creates the table when absent");
+        name, overwrite
+                  ? "Replace the table's rows (or those matching --where) with the rows "
+                    "of the files, in one commit; creates the table when absent"
+                  : "Add the rows of Parquet, CSV or JSON Lines files in one commit; "
+                    "creates the table when absent");
     sub->add_option("FILES", table_options.files, "Parquet, CSV or JSON Lines files")
         ->required();
     if (overwrite) {
-      sub->add_option("--where", table_options.where,
-                      "Replace only the rows matching this condition on partition columns "
-                      "(replaceWhere); " + where_help);
+      sub->add_option(
+          "--where", table_options.where,
+          "Replace only the rows matching this condition on partition columns "
+          "(replaceWhere); " +
+              where_help);
     }
     add_create_options(sub, true);
     sub->add_flag("--schema-evolution", table_options.schema_evolution,
                   "Add new columns and widen types instead of failing");
-    sub->add_option("--app-id", table_options.app_id,
-                    "Idempotent write: skipped when the table holds --app-version of this "
-                    "application id (or later)");
+    sub->add_option(
+        "--app-id", table_options.app_id,
+        "Idempotent write: skipped when the table holds --app-version of this "
+        "application id (or later)");
     sub->add_option("--app-version", table_options.app_version,
                     "Version of the --app-id transaction");
-    sub->add_option("--progress", table_options.progress, "auto (on a terminal), always, never")
+    sub->add_option("--progress", table_options.progress,
+                    "auto (on a terminal), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
   }
   {
@@ -262,10 +269,12 @@ int main(int argc, char** argv) {
     add_time_travel(sub, true);
     sub->add_option("--columns", table_options.columns, "Columns to print, in order")
         ->delimiter(',');
-    sub->add_option("--where", table_options.where, "Print only matching rows: " + where_help);
-    sub->add_option("--format", table_options.format,
-                    "jsonl (default): one canonical JSON array per row; table: an aligned "
-                    "text table; csv: RFC 4180 with a header row")
+    sub->add_option("--where", table_options.where,
+                    "Print only matching rows: " + where_help);
+    sub->add_option(
+           "--format", table_options.format,
+           "jsonl (default): one canonical JSON array per row; table: an aligned "
+           "text table; csv: RFC 4180 with a header row")
         ->check(CLI::IsMember({"jsonl", "table", "csv"}));
     sub->add_flag("--stats", table_options.stats,
                   "Print to stderr what the scan pruned: files by partition values and "
@@ -282,18 +291,21 @@ int main(int argc, char** argv) {
   }
   {
     auto* sub = table_command(
-        "info", "Describe a table version: protocol, schema, partitioning, properties, files");
+        "info",
+        "Describe a table version: protocol, schema, partitioning, properties, files");
     add_time_travel(sub, true);
     sub->add_option("--format", table_options.format, "text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
   }
   {
     auto* sub = table_command(
-        "history", "List the commits, newest first: version, time, operation, parameters "
-                   "and metrics");
+        "history",
+        "List the commits, newest first: version, time, operation, parameters "
+        "and metrics");
     sub->add_option("--limit", table_options.limit, "At most this many commits")
         ->check(CLI::NonNegativeNumber);
-    sub->add_option("--format", table_options.format, "text (default) or json (one object a line)")
+    sub->add_option("--format", table_options.format,
+                    "text (default) or json (one object a line)")
         ->check(CLI::IsMember({"text", "json"}));
   }
   table_command("checkpoint", "Write a checkpoint of the latest version");

@@ -2,6 +2,10 @@
 /// \brief `quire table`: create, append, overwrite, delete, scan, files, info,
 /// history and checkpoint of Delta tables in any store quire reaches.
 
+#include "quire/table/table.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -10,8 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "quire/cli/commands.h"
 #include "quire/columnar/json.h"
@@ -29,7 +31,6 @@
 #include "quire/table/scan.h"
 #include "quire/table/schema.h"
 #include "quire/table/snapshot.h"
-#include "quire/table/table.h"
 #include "quire/table/transaction.h"
 #include "quire/text/csv_reader.h"
 #include "quire/text/csv_writer.h"
@@ -94,7 +95,8 @@ Result<OpenedFile> OpenDataFile(const std::string& path, const SchemaPtr& schema
     QUIRE_ASSIGN_OR_RETURN(auto file, io::OpenReadUrl(path));
     QUIRE_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(std::move(file)));
     QUIRE_ASSIGN_OR_RETURN(auto batches, reader->Read());
-    return OpenedFile{std::make_unique<ParquetFileBatches>(std::move(reader), std::move(batches))};
+    return OpenedFile{
+        std::make_unique<ParquetFileBatches>(std::move(reader), std::move(batches))};
   }
   auto open = [&](const SchemaPtr& with) -> Result<OpenedFile> {
     QUIRE_ASSIGN_OR_RETURN(auto input, io::OpenInputUrl(path));
@@ -228,8 +230,10 @@ Result<SchemaPtr> ParseSchemaOption(const std::string& text) {
     const size_t space = field.find_first_of(" \t");
     const size_t colon = field.find(':');
     if (!with_colons.empty()) with_colons += ", ";
-    if (space != std::string_view::npos && (colon == std::string_view::npos || colon > space)) {
-      with_colons += fmt::format("{}: {}", field.substr(0, space), field.substr(space + 1));
+    if (space != std::string_view::npos &&
+        (colon == std::string_view::npos || colon > space)) {
+      with_colons +=
+          fmt::format("{}: {}", field.substr(0, space), field.substr(space + 1));
     } else {
       with_colons += field;
     }
@@ -283,11 +287,13 @@ void PrintCommit(const table::CommitResult& r) {
     return;
   }
   std::printf("version %lld\n", static_cast<long long>(r.version));
-  std::fprintf(stderr, "%lld files added, %lld removed, %lld rows, %lld bytes written\n",
-               static_cast<long long>(r.files_added), static_cast<long long>(r.files_removed),
-               static_cast<long long>(r.rows_written), static_cast<long long>(r.bytes_written));
+  std::fprintf(
+      stderr, "%lld files added, %lld removed, %lld rows, %lld bytes written\n",
+      static_cast<long long>(r.files_added), static_cast<long long>(r.files_removed),
+      static_cast<long long>(r.rows_written), static_cast<long long>(r.bytes_written));
   if (r.checkpoint_error) {
-    std::fprintf(stderr, "quire: warning: the commit succeeded, its checkpoint did not: %s\n",
+    std::fprintf(stderr,
+                 "quire: warning: the commit succeeded, its checkpoint did not: %s\n",
                  r.checkpoint_error->ToString().c_str());
   }
 }
@@ -340,7 +346,8 @@ Status Write(const TableOptions& o, table::WriteMode mode) {
     QUIRE_ASSIGN_OR_RETURN(auto snapshot, t->Latest());
     table_schema = snapshot->schema();
   }
-  QUIRE_ASSIGN_OR_RETURN(auto data, FilesBatches::Open(o.files, table_schema, o.progress));
+  QUIRE_ASSIGN_OR_RETURN(auto data,
+                         FilesBatches::Open(o.files, table_schema, o.progress));
   auto result = table::WriteTable(*t, *data, wo);
   data->FinishProgress();
   QUIRE_RETURN_NOT_OK(result.status());
@@ -357,7 +364,9 @@ Status Delete(const TableOptions& o) {
   return Status::OK();
 }
 
-void WriteStdout(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+void WriteStdout(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
 
 Status ScanCommand(const TableOptions& o) {
   QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
@@ -382,18 +391,22 @@ Status ScanCommand(const TableOptions& o) {
       printed += b->num_rows();
       all.push_back(std::move(b));
     }
-    QUIRE_ASSIGN_OR_RETURN(auto rows, columnar::Table::FromBatches(batches->schema(), all));
+    QUIRE_ASSIGN_OR_RETURN(auto rows,
+                           columnar::Table::FromBatches(batches->schema(), all));
     auto shown = o.limit >= 0 ? rows->Slice(0, o.limit) : rows;
-    std::string text = columnar::PrettyPrint(*shown, {.max_rows = o.limit >= 0 ? o.limit : 50});
+    std::string text =
+        columnar::PrettyPrint(*shown, {.max_rows = o.limit >= 0 ? o.limit : 50});
     if (!text.ends_with('\n')) text.push_back('\n');
     WriteStdout(text);
   } else if (format == "csv") {
     auto out = io::OpenStdout();
-    QUIRE_ASSIGN_OR_RETURN(auto writer, text::CsvWriter::Make(batches->schema(), out.get()));
+    QUIRE_ASSIGN_OR_RETURN(auto writer,
+                           text::CsvWriter::Make(batches->schema(), out.get()));
     while (more()) {
       QUIRE_ASSIGN_OR_RETURN(auto b, batches->Next());
       if (!b) break;
-      if (o.limit >= 0 && b->num_rows() > o.limit - printed) b = b->Slice(0, o.limit - printed);
+      if (o.limit >= 0 && b->num_rows() > o.limit - printed)
+        b = b->Slice(0, o.limit - printed);
       printed += b->num_rows();
       QUIRE_RETURN_NOT_OK(writer->Write(*b));
     }
@@ -423,8 +436,8 @@ Status ScanCommand(const TableOptions& o) {
   // Drop the stream first: with --limit the workers stop, and the report is final.
   batches.reset();
   if (o.stats) {
-    std::fprintf(stderr, "version %lld\n%s\n", static_cast<long long>(snapshot->version()),
-                 report.ToString().c_str());
+    std::fprintf(stderr, "version %lld\n%s\n",
+                 static_cast<long long>(snapshot->version()), report.ToString().c_str());
   }
   return Status::OK();
 }
@@ -482,7 +495,8 @@ Status Info(const TableOptions& o) {
   for (const auto& add : snapshot->files()) size_bytes += add.size;
   const size_t num_files = snapshot->files().size();
   if (o.format == "json") {
-    QUIRE_ASSIGN_OR_RETURN(std::string schema, table::DeltaSchemaToJson(*snapshot->schema()));
+    QUIRE_ASSIGN_OR_RETURN(std::string schema,
+                           table::DeltaSchemaToJson(*snapshot->schema()));
     std::string out = fmt::format(
         "{{\"version\":{},\"protocol\":{{\"minReaderVersion\":{},\"minWriterVersion\":{}",
         snapshot->version(), protocol.min_reader_version, protocol.min_writer_version);
@@ -505,8 +519,8 @@ Status Info(const TableOptions& o) {
       out.push_back(':');
       columnar::AppendJsonString(value, &out);
     }
-    out += fmt::format("}},\"num_files\":{},\"size_bytes\":{},\"metadata_id\":", num_files,
-                       size_bytes);
+    out += fmt::format(
+        "}},\"num_files\":{},\"size_bytes\":{},\"metadata_id\":", num_files, size_bytes);
     columnar::AppendJsonString(metadata.id, &out);
     if (snapshot->timestamp_ms()) {
       out += fmt::format(",\"timestamp\":\"{}\"", IsoTime(*snapshot->timestamp_ms()));
@@ -516,7 +530,8 @@ Status Info(const TableOptions& o) {
     return Status::OK();
   }
   std::string out = fmt::format("version: {}\n", snapshot->version());
-  if (snapshot->timestamp_ms()) out += fmt::format("time: {}\n", IsoTime(*snapshot->timestamp_ms()));
+  if (snapshot->timestamp_ms())
+    out += fmt::format("time: {}\n", IsoTime(*snapshot->timestamp_ms()));
   out += fmt::format("protocol: reader {}, writer {}", protocol.min_reader_version,
                      protocol.min_writer_version);
   if (protocol.reader_features && !protocol.reader_features->empty()) {
@@ -527,7 +542,8 @@ Status Info(const TableOptions& o) {
   }
   out += fmt::format("\nid: {}\n", metadata.id);
   if (metadata.name) out += fmt::format("name: {}\n", *metadata.name);
-  if (metadata.description) out += fmt::format("description: {}\n", *metadata.description);
+  if (metadata.description)
+    out += fmt::format("description: {}\n", *metadata.description);
   out += "schema:\n";
   for (const auto& field : snapshot->schema()->fields()) {
     out += fmt::format("  {}: {}{}\n", field->name(), field->type()->ToString(),
@@ -564,8 +580,7 @@ std::string_view TopLevelMember(std::string_view json, std::string_view key) {
     const char c = json[i];
     if (c == '"') {
       const size_t end = skip_string(i);
-      if (depth == 1 && end <= json.size() &&
-          json.substr(i + 1, end - i - 2) == key) {
+      if (depth == 1 && end <= json.size() && json.substr(i + 1, end - i - 2) == key) {
         size_t v = end;
         while (v < json.size() && (json[v] == ' ' || json[v] == ':')) ++v;
         // The value runs to the ',' or '}' that ends it at depth 1.
@@ -607,11 +622,13 @@ Status History(const TableOptions& o) {
     const std::string_view params = TopLevelMember(e.commit_info, "operationParameters");
     const std::string_view metrics = TopLevelMember(e.commit_info, "operationMetrics");
     if (o.format == "json") {
-      out += fmt::format("{{\"version\":{},\"timestamp\":\"{}\",\"operation\":", e.version,
-                         IsoTime(e.timestamp_ms));
+      out +=
+          fmt::format("{{\"version\":{},\"timestamp\":\"{}\",\"operation\":", e.version,
+                      IsoTime(e.timestamp_ms));
       columnar::AppendJsonString(e.operation, &out);
-      out += fmt::format(",\"operationParameters\":{},\"operationMetrics\":{}}}\n",
-                         params.empty() ? "{}" : params, metrics.empty() ? "{}" : metrics);
+      out +=
+          fmt::format(",\"operationParameters\":{},\"operationMetrics\":{}}}\n",
+                      params.empty() ? "{}" : params, metrics.empty() ? "{}" : metrics);
     } else {
       out += fmt::format("{:>6}  {}  {}", e.version, IsoTime(e.timestamp_ms),
                          e.operation.empty() ? "-" : e.operation);
@@ -630,13 +647,15 @@ Status Checkpoint(const TableOptions& o) {
   std::vector<table::AppTransaction> txns;
   for (const auto& [id, txn] : snapshot->app_transactions()) txns.push_back(txn);
   std::vector<table::DomainMetadata> domains;
-  for (const auto& [name, domain] : snapshot->domain_metadata()) domains.push_back(domain);
+  for (const auto& [name, domain] : snapshot->domain_metadata())
+    domains.push_back(domain);
   QUIRE_ASSIGN_OR_RETURN(
       auto result,
       table::WriteCheckpoint(*t->fs(), table::LogDir(t->root()), snapshot->version(),
                              snapshot->protocol(), snapshot->metadata(), txns, domains,
                              snapshot->files(), snapshot->tombstones()));
-  std::printf("checkpoint of version %lld: %s\n", static_cast<long long>(snapshot->version()),
+  std::printf("checkpoint of version %lld: %s\n",
+              static_cast<long long>(snapshot->version()),
               t->fs()->Url(result.path).c_str());
   return Status::OK();
 }
