@@ -120,6 +120,26 @@ check "rows from JSON Lines and Parquet" "$(printf '%s\n' '[1,"x"]' '[1,"x"]' '[
 check "append of a file without a known extension is a usage error" "2" \
   "$(tbl append "$j" "$dir/rows.txt" >/dev/null 2>&1; echo $?)"
 
+# Schema enforcement and evolution.
+printf 'k,s,extra\n3,z,true\n' > "$dir/wider.csv"
+err=$(tbl append "$j" "$dir/wider.csv" 2>&1 >/dev/null); rc=$?
+check "a new column without --schema-evolution is a usage error" "2" "$rc"
+check "the error names the column" "yes" "$(echo "$err" | grep -q 'extra' && echo yes)"
+check "--schema-evolution adds the column" "version 2" \
+  "$(tbl append "$j" "$dir/wider.csv" --schema-evolution 2>/dev/null)"
+check "the evolved table has the column" "['k', 's', 'extra']" \
+  "$(tbl info "$j" --format json | json "[f['name'] for f in j['schema']['fields']]")"
+check "older rows read null in the new column" '[1,null]' \
+  "$(tbl scan "$j" --columns k,extra --where 'k = 1' --limit 1)"
+
+# --as-of: a time after the last commit reads the latest version, one before the
+# first is not found.
+check "scan --as-of the future" "$(rows "$j")" "$(rows "$j" --as-of 2999-01-01)"
+tbl scan "$j" --as-of 2000-01-01 >/dev/null 2>&1
+check "scan --as-of before the table: exit code 3" "3" "$?"
+tbl scan "$j" --as-of yesterday >/dev/null 2>&1
+check "a bad --as-of is a usage error" "2" "$?"
+
 # The corpus: simple_table at version 2 (expected/v2.json).
 check "corpus simple_table --version 2" "$(printf '[%s]\n' 5 6 7 8 9)" \
   "$(rows "$corpus/simple_table" --version 2)"
