@@ -239,7 +239,11 @@ Result<SchemaPtr> ParseSchemaOption(const std::string& text) {
     }
   }
   auto retried = columnar::ParseSchema(with_colons);
-  if (!retried.ok()) return direct.status().WithContext("--schema");
+  if (!retried.ok()) {
+    // Report the error of the form the user wrote.
+    const bool colons = text.find(':') != std::string::npos;
+    return (colons ? direct.status() : retried.status()).WithContext("--schema");
+  }
   return retried;
 }
 
@@ -287,10 +291,14 @@ void PrintCommit(const table::CommitResult& r) {
     return;
   }
   std::printf("version %lld\n", static_cast<long long>(r.version));
-  std::fprintf(
-      stderr, "%lld files added, %lld removed, %lld rows, %lld bytes written\n",
-      static_cast<long long>(r.files_added), static_cast<long long>(r.files_removed),
-      static_cast<long long>(r.rows_written), static_cast<long long>(r.bytes_written));
+  std::fflush(stdout);  // the version first, then the summary, on a terminal too
+  if (r.files_added || r.files_removed) {
+    std::fprintf(
+        stderr, "%lld files added, %lld removed, %lld rows, %lld bytes written\n",
+        static_cast<long long>(r.files_added), static_cast<long long>(r.files_removed),
+        static_cast<long long>(r.rows_written), static_cast<long long>(r.bytes_written));
+  }
+  if (r.checkpoint_written) std::fprintf(stderr, "checkpoint written\n");
   if (r.checkpoint_error) {
     std::fprintf(stderr,
                  "quire: warning: the commit succeeded, its checkpoint did not: %s\n",
