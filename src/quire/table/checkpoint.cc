@@ -281,13 +281,17 @@ std::map<std::string, std::string> StringMap(const MapColumn& m, int64_t i) {
 // slicing arrays again.
 struct JsonNode {
   ArrayPtr array;
-  std::vector<std::pair<std::string, JsonNode>> children;  // structs only
+  // Structs only; names apart because a pair of an incomplete type is refused by
+  // clang with libstdc++.
+  std::vector<std::string> names;
+  std::vector<JsonNode> children;
 
   static JsonNode Of(ArrayPtr array) {
     JsonNode n;
     if (array->type_id() == TypeId::kStruct) {
       for (int k = 0; k < array->num_children(); ++k) {
-        n.children.emplace_back(array->type()->field(k)->name(), Of(array->field(k)));
+        n.names.push_back(array->type()->field(k)->name());
+        n.children.push_back(Of(array->field(k)));
       }
     }
     n.array = std::move(array);
@@ -300,7 +304,9 @@ struct JsonNode {
     if (array->type_id() == TypeId::kStruct) {
       out->push_back('{');
       bool first = true;
-      for (const auto& [name, child] : children) {
+      for (size_t k = 0; k < children.size(); ++k) {
+        const std::string& name = names[k];
+        const JsonNode& child = children[k];
         if (child.array->IsNull(i)) continue;
         if (!first) out->push_back(',');
         first = false;
