@@ -168,8 +168,7 @@ Result<Action> ParseProtocol(const ObjectReader& r) {
   return Action(std::move(p));
 }
 
-Result<Action> ParseMetadata(const ObjectReader& r, dom::object o, std::string_view source,
-                             int64_t line) {
+Result<Action> ParseMetadata(const ObjectReader& r, std::string_view source, int64_t line) {
   Metadata m;
   QUIRE_ASSIGN_OR_RETURN(m.id, r.String("id"));
   QUIRE_ASSIGN_OR_RETURN(m.name, r.OptString("name"));
@@ -183,7 +182,6 @@ Result<Action> ParseMetadata(const ObjectReader& r, dom::object o, std::string_v
     QUIRE_ASSIGN_OR_RETURN(auto options, fr.OptStringMap("options"));
     m.format_options = NonNull(std::move(options));
   }
-  (void)o;
   QUIRE_ASSIGN_OR_RETURN(m.schema_string, r.String("schemaString"));
   QUIRE_ASSIGN_OR_RETURN(auto partitions, r.OptStringList("partitionColumns"));
   if (partitions) m.partition_columns = std::move(*partitions);
@@ -514,7 +512,7 @@ Result<std::vector<Action>> ParseActions(std::string_view text, std::string_view
       } else if (key == "remove") {
         action = ParseRemove(r);
       } else if (key == "metaData") {
-        action = ParseMetadata(r, body, source, line_number);
+        action = ParseMetadata(r, source, line_number);
       } else if (key == "protocol") {
         action = ParseProtocol(r);
       } else if (key == "txn") {

@@ -5,7 +5,6 @@
 #include "quire/table/scan.h"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>

@@ -12,12 +12,17 @@
 
 #include "quire/table/checkpoint.h"
 #include "quire/table/schema.h"
+#include "quire/table/table_internal.h"
 #include "quire/util/macros.h"
 #include "quire/util/thread_pool.h"
 
 namespace quire::table {
 
 namespace {
+
+using internal::ModificationMs;
+using internal::NowMs;
+using internal::Text;
 
 // PROTOCOL.md, "Action Reconciliation": a file's identity is its path and the
 // unique id of its deletion vector.
@@ -27,16 +32,6 @@ std::string FileKey(const std::string& path, const std::optional<DeletionVectorD
   key.push_back('\0');
   key += dv->UniqueId();
   return key;
-}
-
-std::string_view Text(const columnar::Buffer& buffer) {
-  return {reinterpret_cast<const char*>(buffer.data()), size_t(buffer.size())};
-}
-
-int64_t Millis(const io::FileInfo& info) {
-  if (!info.mtime) return 0;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(info.mtime->time_since_epoch())
-      .count();
 }
 
 // The actions of one checkpoint (every part; sidecars of V2 checkpoints).
@@ -144,7 +139,7 @@ Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::stri
     }
     QUIRE_RETURN_NOT_OK(snap->Replay(state, *actions, true));
     if (!segment.checkpoint->files.empty()) {
-      snap->timestamp_ms_ = Millis(segment.checkpoint->files.front());
+      snap->timestamp_ms_ = ModificationMs(segment.checkpoint->files.front());
     }
   }
   std::vector<Result<columnar::BufferPtr>> texts;
@@ -155,7 +150,7 @@ Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::stri
     ++snap->replay_.requests;
     QUIRE_ASSIGN_OR_RETURN(auto actions, ParseActions(Text(**texts[i]), commit.info.path));
     QUIRE_RETURN_NOT_OK(snap->Replay(state, actions, false));
-    snap->timestamp_ms_ = Millis(commit.info);
+    snap->timestamp_ms_ = ModificationMs(commit.info);
     for (const auto& a : actions) {
       if (const auto* info = std::get_if<CommitInfo>(&a); info && info->in_commit_timestamp) {
         snap->timestamp_ms_ = *info->in_commit_timestamp;

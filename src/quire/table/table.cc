@@ -8,6 +8,7 @@
 
 #include "quire/table/log_segment.h"
 #include "quire/text/value_parse_internal.h"
+#include "quire/table/table_internal.h"
 #include "quire/util/macros.h"
 #include "quire/util/thread_pool.h"
 
@@ -15,15 +16,9 @@ namespace quire::table {
 
 namespace {
 
-int64_t Millis(const io::FileInfo& info) {
-  if (!info.mtime) return 0;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(info.mtime->time_since_epoch())
-      .count();
-}
-
-std::string_view Text(const columnar::Buffer& buffer) {
-  return {reinterpret_cast<const char*>(buffer.data()), size_t(buffer.size())};
-}
+using internal::ModificationMs;
+using internal::NowMs;
+using internal::Text;
 
 // The commitInfo of each commit, read concurrently.
 Result<std::vector<std::optional<CommitInfo>>> ReadCommitInfos(
@@ -97,10 +92,10 @@ Result<int64_t> Table::VersionAsOf(int64_t timestamp_ms) const {
     QUIRE_ASSIGN_OR_RETURN(auto infos, ReadCommitInfos(fs_, commits));
     for (size_t i = 0; i < commits.size(); ++i) {
       times.push_back(infos[i] && infos[i]->in_commit_timestamp ? *infos[i]->in_commit_timestamp
-                                                                : Millis(commits[i].info));
+                                                                : ModificationMs(commits[i].info));
     }
   } else {
-    for (const auto& c : commits) times.push_back(Millis(c.info));
+    for (const auto& c : commits) times.push_back(ModificationMs(c.info));
   }
   for (size_t i = 1; i < times.size(); ++i) times[i] = std::max(times[i], times[i - 1] + 1);
   if (timestamp_ms < times.front()) {
@@ -129,7 +124,7 @@ Result<std::vector<HistoryEntry>> Table::History(std::optional<int64_t> limit) c
   for (size_t i = 0; i < commits.size(); ++i) {
     HistoryEntry e;
     e.version = commits[i].version;
-    e.timestamp_ms = Millis(commits[i].info);
+    e.timestamp_ms = ModificationMs(commits[i].info);
     if (infos[i]) {
       e.commit_info = infos[i]->json;
       e.operation = infos[i]->operation.value_or("");

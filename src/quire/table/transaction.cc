@@ -14,22 +14,30 @@
 #include "quire/table/scan.h"
 #include "quire/table/schema.h"
 #include "quire/util/bit_util.h"
+#include "quire/table/table_internal.h"
 #include "quire/util/macros.h"
 
 namespace quire::table {
 
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using internal::ModificationMs;
+using internal::NowMs;
+using internal::Text;
 
 std::string JsonString(std::string_view s) {
   std::string out;
   columnar::AppendJsonString(s, &out);
   return out;
+}
+
+std::string JsonStringList(const std::vector<std::string>& list) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i) out += ',';
+    out += JsonString(list[i]);
+  }
+  return out + "]";
 }
 
 std::string CommitInfoJson(const PendingCommit& pending, int64_t timestamp) {
@@ -53,10 +61,6 @@ std::string CommitInfoJson(const PendingCommit& pending, int64_t timestamp) {
   }
   out += fmt::format("}},\"engineInfo\":\"quire/{}\"}}", "0.1.0");
   return out;
-}
-
-std::string_view Text(const columnar::Buffer& buffer) {
-  return {reinterpret_cast<const char*>(buffer.data()), size_t(buffer.size())};
 }
 
 // Why the actions of `version` (a commit that landed first) conflict with
@@ -111,6 +115,21 @@ std::string Conflict(const PendingCommit& pending, int64_t version,
     }
   }
   return "";
+}
+
+// Record that `pending` removes `file` (read whole, so a concurrent removal of it
+// conflicts).
+void RemoveWhole(const AddFile& file, int64_t now, PendingCommit* pending) {
+  RemoveFile r;
+  r.path = file.path;
+  r.deletion_timestamp = now;
+  r.data_change = true;
+  r.extended_file_metadata = true;
+  r.partition_values = file.partition_values;
+  r.size = file.size;
+  r.deletion_vector = file.deletion_vector;
+  pending->read_files.insert(file.path);
+  pending->actions.push_back(std::move(r));
 }
 
 Status MaybeCheckpoint(const Table& table, int64_t version, CommitResult* result) {
@@ -294,13 +313,7 @@ Result<CommitResult> CreateTable(const Table& table, const columnar::SchemaPtr& 
   Protocol protocol = ProtocolFor(*schema, options.properties);
   PendingCommit pending;
   pending.operation = "CREATE TABLE";
-  pending.operation_parameters["partitionBy"] = [&] {
-    std::string out = "[";
-    for (size_t i = 0; i < options.partition_by.size(); ++i) {
-      out += (i ? "," : "") + JsonString(options.partition_by[i]);
-    }
-    return out + "]";
-  }();
+  pending.operation_parameters["partitionBy"] = JsonStringList(options.partition_by);
   pending.actions.push_back(protocol);
   pending.actions.push_back(metadata);
   return Commit(table, std::move(pending), {.checkpoint = false});
@@ -406,27 +419,14 @@ Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader&
                                EvaluateOnPartition(*snapshot, f, *options.replace_where));
         if (!match.value_or(false)) continue;
       }
-      RemoveFile r;
-      r.path = f.path;
-      r.deletion_timestamp = now;
-      r.data_change = true;
-      r.extended_file_metadata = true;
-      r.partition_values = f.partition_values;
-      r.size = f.size;
-      r.deletion_vector = f.deletion_vector;
-      pending.read_files.insert(f.path);
-      pending.actions.push_back(std::move(r));
+      RemoveWhole(f, now, &pending);
     }
   } else {
     pending.operation = snapshot ? "WRITE" : "CREATE TABLE AS SELECT";
     pending.operation_parameters["mode"] = snapshot ? "Append" : "ErrorIfExists";
   }
   if (!partition_columns.empty()) {
-    std::string by = "[";
-    for (size_t i = 0; i < partition_columns.size(); ++i) {
-      by += (i ? "," : "") + JsonString(partition_columns[i]);
-    }
-    pending.operation_parameters["partitionBy"] = by + "]";
+    pending.operation_parameters["partitionBy"] = JsonStringList(partition_columns);
   }
   for (auto& a : adds) pending.actions.push_back(std::move(a));
   if (options.app_id) {
@@ -504,16 +504,7 @@ Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr
         QUIRE_RETURN_NOT_OK(writer->Write(*batch));
       }
     }
-    RemoveFile r;
-    r.path = f.path;
-    r.deletion_timestamp = now;
-    r.data_change = true;
-    r.extended_file_metadata = true;
-    r.partition_values = f.partition_values;
-    r.size = f.size;
-    r.deletion_vector = f.deletion_vector;
-    pending.read_files.insert(f.path);
-    pending.actions.push_back(std::move(r));
+    RemoveWhole(f, now, &pending);
     ++files_removed;
   }
   QUIRE_ASSIGN_OR_RETURN(auto adds, writer->Finish());

@@ -16,23 +16,22 @@
 #include "quire/compute/expression.h"
 #include "quire/parquet/schema.h"
 #include "quire/parquet/statistics.h"
+#include "quire/table/table_internal.h"
 #include "quire/util/macros.h"
 
 namespace quire::table {
 
 namespace {
 
+using internal::ModificationMs;
+using internal::NowMs;
+using internal::Text;
+
 using columnar::ArrayPtr;
 using columnar::RecordBatch;
 using columnar::RecordBatchPtr;
 using columnar::SchemaPtr;
 using columnar::TypeId;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Order of two statistics values of one column (same alternative).
 bool Less(const compute::StatisticValue& a, const compute::StatisticValue& b) {
