@@ -149,6 +149,23 @@ check "corpus simple_table files at version 2" "6" \
 check "files are percent-decoded (the folders on disk)" "x=A%2FA x=B%20B" \
   "$(tbl files "$corpus/delta-0.8.0-special-partition" | cut -d/ -f1 | paste -sd ' ')"
 
+# Maintenance on a table of its own: optimize packs the small files, vacuum removes
+# what the table no longer uses once it is older than the retention.
+m="$dir/m"
+for f in one two three; do tbl append "$m" "$dir/$f.csv" >/dev/null 2>&1; done
+before=$(rows "$m")
+check "optimize commits a version" "version 3" "$(tbl optimize "$m" 2>/dev/null)"
+check "optimize leaves one file" "1" "$(tbl files "$m" | wc -l)"
+check "optimize changes no rows" "$before" "$(rows "$m")"
+check "optimize again has nothing to do" "skipped" "$(tbl optimize "$m" 2>/dev/null | cut -d: -f1)"
+check "vacuum keeps files younger than 7 days" "" "$(tbl vacuum "$m" --dry-run 2>/dev/null)"
+tbl vacuum "$m" --retention-hours 0 >/dev/null 2>&1
+check "vacuum under 7 days needs --force" "2" "$?"
+sleep 1
+check "vacuum --force --retention-hours 0 deletes the 3 packed files" "3" \
+  "$(tbl vacuum "$m" --force --retention-hours 0 2>/dev/null | wc -l)"
+check "the table reads the same after vacuum" "$before" "$(rows "$m")"
+
 # Errors: a message on stderr and the documented exit code.
 err=$(tbl scan "$dir/absent" 2>&1 >/dev/null); rc=$?
 check "scan of a missing table: exit code 3" "3" "$rc"

@@ -115,6 +115,10 @@ struct TableOptions {
   int64_t limit = -1;  ///< scan: rows; history: entries
   int threads = 0;
   std::string progress = "auto";  ///< append/overwrite: auto, always, never
+  std::optional<double> retention_hours;  ///< vacuum: override the table's retention
+  bool dry_run = false;                   ///< vacuum: list, do not delete
+  bool force = false;                     ///< vacuum: allow retentions under 7 days
+  int64_t target_size_mb = 128;           ///< optimize: size of the packed files
 };
 
 /// \brief Create, write, delete from, scan and describe Delta tables.

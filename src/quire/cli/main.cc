@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
       "table",
       "Delta Lake tables in any store (local paths, file://, memory://, s3://, az://): "
       "create, append, overwrite, delete, scan with time travel, files, info, history, "
-      "checkpoint");
+      "checkpoint, vacuum, optimize");
   table->require_subcommand(1);
   const std::string where_help =
       "a condition as in `quire cat --where`, e.g. \"a > 10 and b in ('x','y')\"";
@@ -309,6 +309,30 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}));
   }
   table_command("checkpoint", "Write a checkpoint of the latest version");
+  {
+    auto* sub = table_command(
+        "vacuum",
+        "Delete data files the table no longer uses, once older than the retention "
+        "(delta.deletedFileRetentionDuration, default 7 days)");
+    sub->add_option("--retention-hours", table_options.retention_hours,
+                    "Retention in hours instead of the table's")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_flag("--dry-run", table_options.dry_run, "List the files, delete nothing");
+    sub->add_flag("--force", table_options.force,
+                  "Allow a retention under 7 days (readers of old versions and writers "
+                  "still committing may lose files)");
+  }
+  {
+    auto* sub = table_command(
+        "optimize",
+        "Pack each partition's small files into files of --target-size-mb, in one "
+        "commit that changes no data");
+    sub->add_option("--target-size-mb", table_options.target_size_mb,
+                    "Size of the packed files (default 128)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--where", table_options.where,
+                    "Only partitions matching this condition on partition columns");
+  }
 
   app.footer(
       "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "

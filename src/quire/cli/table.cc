@@ -27,6 +27,7 @@
 #include "quire/io/random_access_file.h"
 #include "quire/parquet/file_reader.h"
 #include "quire/table/checkpoint.h"
+#include "quire/table/maintenance.h"
 #include "quire/table/log_segment.h"
 #include "quire/table/scan.h"
 #include "quire/table/schema.h"
@@ -668,6 +669,43 @@ Status Checkpoint(const TableOptions& o) {
   return Status::OK();
 }
 
+Status Vacuum(const TableOptions& o) {
+  QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
+  table::VacuumOptions options;
+  if (o.retention_hours) options.retention_ms = int64_t(*o.retention_hours * 3600 * 1000);
+  options.dry_run = o.dry_run;
+  options.enforce_retention = !o.force;
+  QUIRE_ASSIGN_OR_RETURN(auto result, table::Vacuum(*t, options));
+  std::string out;
+  for (const auto& f : result.files) out += f + "\n";
+  WriteStdout(out);
+  std::fprintf(stderr, "%s %zu files (%s) of %lld listed\n",
+               o.dry_run ? "would delete" : "deleted", result.files.size(),
+               util::ProgressBar::FormatBytes(result.bytes).c_str(),
+               static_cast<long long>(result.files_listed));
+  return Status::OK();
+}
+
+Status Optimize(const TableOptions& o) {
+  QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
+  table::OptimizeOptions options;
+  options.target_file_size = o.target_size_mb << 20;
+  if (!o.where.empty()) {
+    QUIRE_ASSIGN_OR_RETURN(options.where, compute::ParseExpression(o.where));
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto result, table::Optimize(*t, options));
+  if (result.skipped) {
+    std::printf("skipped: no partition has two files under %lld MB\n",
+                static_cast<long long>(o.target_size_mb));
+    return Status::OK();
+  }
+  std::printf("version %lld\n", static_cast<long long>(result.version));
+  std::fprintf(stderr, "packed %lld files into %lld\n",
+               static_cast<long long>(result.files_removed),
+               static_cast<long long>(result.files_added));
+  return Status::OK();
+}
+
 }  // namespace
 
 int RunTable(const TableOptions& o) {
@@ -691,6 +729,10 @@ int RunTable(const TableOptions& o) {
     st = History(o);
   } else if (c == "checkpoint") {
     st = Checkpoint(o);
+  } else if (c == "vacuum") {
+    st = Vacuum(o);
+  } else if (c == "optimize") {
+    st = Optimize(o);
   } else {
     st = Status::Invalid("unknown table command '{}'", c);
   }

@@ -11,6 +11,7 @@
 #include "quire/compute/statistics.h"
 #include "quire/table/checkpoint.h"
 #include "quire/table/log_segment.h"
+#include "quire/table/maintenance.h"
 #include "quire/table/scan.h"
 #include "quire/table/schema.h"
 #include "quire/util/bit_util.h"
@@ -102,6 +103,7 @@ std::string Conflict(const PendingCommit& pending, int64_t version,
       }
     }
   }
+  if (pending.rearranges_only) return "";
   for (const auto& a : winner) {
     if (const auto* add = std::get_if<AddFile>(&a); add && add->data_change) {
       if (!pending.read_predicate) {
@@ -120,16 +122,8 @@ std::string Conflict(const PendingCommit& pending, int64_t version,
 // Record that `pending` removes `file` (read whole, so a concurrent removal of it
 // conflicts).
 void RemoveWhole(const AddFile& file, int64_t now, PendingCommit* pending) {
-  RemoveFile r;
-  r.path = file.path;
-  r.deletion_timestamp = now;
-  r.data_change = true;
-  r.extended_file_metadata = true;
-  r.partition_values = file.partition_values;
-  r.size = file.size;
-  r.deletion_vector = file.deletion_vector;
   pending->read_files.insert(file.path);
-  pending->actions.push_back(std::move(r));
+  pending->actions.push_back(RemoveActionFor(file, now, /*data_change=*/true));
 }
 
 Status MaybeCheckpoint(const Table& table, int64_t version, CommitResult* result) {
@@ -151,10 +145,25 @@ Status MaybeCheckpoint(const Table& table, int64_t version, CommitResult* result
                                       snap->files(), snap->tombstones())
                           .status());
   result->checkpoint_written = true;
+  // PROTOCOL.md, "Metadata Cleanup": after a checkpoint, log files older than
+  // delta.logRetentionDuration that no retained version needs may go.
+  QUIRE_RETURN_NOT_OK(CleanupLog(table, NowMs()).status());
   return Status::OK();
 }
 
 }  // namespace
+
+RemoveFile RemoveActionFor(const AddFile& file, int64_t now_ms, bool data_change) {
+  RemoveFile r;
+  r.path = file.path;
+  r.deletion_timestamp = now_ms;
+  r.data_change = data_change;
+  r.extended_file_metadata = true;
+  r.partition_values = file.partition_values;
+  r.size = file.size;
+  r.deletion_vector = file.deletion_vector;
+  return r;
+}
 
 Status CheckWritable(const Protocol& protocol) {
   if (protocol.min_writer_version > 7) {

@@ -60,6 +60,9 @@ struct PendingCommit {
   compute::ExpressionPtr read_predicate;
   /// Paths of the files it read or removes; their concurrent removal conflicts.
   std::set<std::string> read_files;
+  /// True for a commit that rearranges data without changing it (optimize):
+  /// concurrent adds never conflict with it, only removals of read_files.
+  bool rearranges_only = false;
 };
 
 /// \brief How commits are attempted.
@@ -134,6 +137,9 @@ QUIRE_EXPORT Result<CommitResult> DeleteRows(const Table& table,
                                              const compute::ExpressionPtr& predicate,
                                              const DataWriteOptions& data = {},
                                              const CommitOptions& commit = {});
+
+/// \brief The remove action that takes `file` out of the table at `now_ms`.
+QUIRE_EXPORT RemoveFile RemoveActionFor(const AddFile& file, int64_t now_ms, bool data_change);
 
 /// \brief Check that quire can write to a table with `protocol`.
 /// \return kUnsupported naming the writer version or features quire cannot honour.
