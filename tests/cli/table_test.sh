@@ -166,6 +166,15 @@ check "vacuum --force --retention-hours 0 deletes the 3 packed files" "3" \
   "$(tbl vacuum "$m" --force --retention-hours 0 2>/dev/null | wc -l)"
 check "the table reads the same after vacuum" "$before" "$(rows "$m")"
 
+# Update: set columns of matching rows.
+check "update prints the version" "version 4" \
+  "$(tbl update "$m" --where 'id >= 4' --set "name='u'" --set 'score=0' 2>/dev/null)"
+check "update changed the matching rows only" \
+  "$(printf '%s\n' '[1,"a",1.5]' '[2,"b",2.5]' '[3,"c",3.5]' '[4,"u",0]' '[5,"u",0]')" \
+  "$(rows "$m")"
+tbl update "$m" --where 'id = 1' --set 'name' >/dev/null 2>&1
+check "update --set without a value is a usage error" "2" "$?"
+
 # Errors: a message on stderr and the documented exit code.
 err=$(tbl scan "$dir/absent" 2>&1 >/dev/null); rc=$?
 check "scan of a missing table: exit code 3" "3" "$rc"

@@ -301,3 +301,43 @@ TEST_F(TransactionTest, CreatingTwiceFails) {
 
 }  // namespace
 }  // namespace quire::table
+
+namespace quire::table {
+namespace {
+
+TEST_F(TransactionTest, UpdatesMatchingRowsAndMovesPartitions) {
+  WriteOptions create;
+  create.create.partition_by = {"day"};
+  Write(R"({"id":1,"name":"a","day":"2024-05-01"})"
+        "\n"
+        R"({"id":2,"name":"b","day":"2024-05-01"})"
+        "\n"
+        R"({"id":3,"name":"c","day":"2024-05-02"})",
+        create);
+  ASSERT_OK_AND_ASSIGN(auto predicate, compute::ParseExpression("id >= 2"));
+  std::map<std::string, compute::Literal> values;
+  values["name"] = compute::Literal{.kind = compute::Literal::Kind::kString,
+                                    .string_value = "z"};
+  values["day"] = compute::Literal{.kind = compute::Literal::Kind::kString,
+                                   .string_value = "2024-06-01"};
+  ASSERT_OK_AND_ASSIGN(CommitResult result, UpdateRows(*table_, predicate, values));
+  EXPECT_EQ(result.version, 1);
+  EXPECT_EQ(result.files_removed, 2);
+  ASSERT_OK_AND_ASSIGN(auto snap, table_->Latest());
+  EXPECT_THAT(Read(snap), ElementsAre(R"([1,"a","2024-05-01"])", R"([2,"z","2024-06-01"])",
+                                      R"([3,"z","2024-06-01"])"));
+  ASSERT_OK_AND_ASSIGN(auto history, table_->History(1));
+  EXPECT_EQ(history[0].operation, "UPDATE");
+  EXPECT_THAT(history[0].commit_info, HasSubstr("\"numUpdatedRows\":\"2\""));
+  // Values the column cannot hold, and unknown columns, are refused.
+  values.clear();
+  values["id"] = compute::Literal{.kind = compute::Literal::Kind::kString, .string_value = "x"};
+  EXPECT_THAT(UpdateRows(*table_, predicate, values),
+              IsError(ErrorCode::kInvalidArgument, HasSubstr("column 'id' (int64) cannot hold")));
+  values.clear();
+  values["nope"] = compute::Literal{.kind = compute::Literal::Kind::kInt, .int_value = 1};
+  EXPECT_THAT(UpdateRows(*table_, predicate, values), IsError(ErrorCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace quire::table

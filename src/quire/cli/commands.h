@@ -104,6 +104,7 @@ struct TableOptions {
   std::vector<std::string> partition_by;  ///< used when the table is created
   std::vector<std::string> properties;    ///< KEY=VALUE, used when it is created
   std::string where;                      ///< scan filter, delete or replace predicate
+  std::vector<std::string> set;           ///< update: COLUMN=VALUE assignments
   bool schema_evolution = false;
   std::string app_id;
   std::optional<int64_t> app_version;

@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
   auto* table = app.add_subcommand(
       "table",
       "Delta Lake tables in any store (local paths, file://, memory://, s3://, az://): "
-      "create, append, overwrite, delete, scan with time travel, files, info, history, "
+      "create, append, overwrite, delete, update, scan with time travel, files, info, history, "
       "checkpoint, vacuum, optimize");
   table->require_subcommand(1);
   const std::string where_help =
@@ -262,6 +262,16 @@ int main(int argc, char** argv) {
     auto* sub = table_command(
         "delete", "Delete the rows matching --where (files rewritten without them)");
     sub->add_option("--where", table_options.where, "Rows to delete: " + where_help)
+        ->required();
+  }
+  {
+    auto* sub = table_command(
+        "update", "Set columns of the rows matching --where (files rewritten)");
+    sub->add_option("--where", table_options.where, "Rows to update: " + where_help)
+        ->required();
+    sub->add_option("--set", table_options.set,
+                    "COLUMN=VALUE (repeatable); VALUE is a literal: 3, 2.5, 'text', "
+                    "true, null")
         ->required();
   }
   {

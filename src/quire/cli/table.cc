@@ -373,6 +373,32 @@ Status Delete(const TableOptions& o) {
   return Status::OK();
 }
 
+Status Update(const TableOptions& o) {
+  if (o.where.empty()) return Status::Invalid("update needs --where");
+  if (o.set.empty()) return Status::Invalid("update needs at least one --set COLUMN=VALUE");
+  QUIRE_ASSIGN_OR_RETURN(auto predicate, ParseWhere(o.where));
+  std::map<std::string, compute::Literal> values;
+  for (const auto& assignment : o.set) {
+    const size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::Invalid("--set '{}': expected COLUMN=VALUE, e.g. name='x' or n=3",
+                             assignment);
+    }
+    // The value is a literal of the filter language: 3, 2.5, 'text', true, null.
+    const std::string value = assignment.substr(eq + 1);
+    auto parsed = compute::ParseExpression(value);
+    if (!parsed.ok() || (*parsed)->kind() != compute::Expression::Kind::kLiteral) {
+      return Status::Invalid("--set '{}': {} is not a literal (3, 2.5, 'text', true, null)",
+                             assignment, value);
+    }
+    values[assignment.substr(0, eq)] = (*parsed)->literal();
+  }
+  QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
+  QUIRE_ASSIGN_OR_RETURN(auto result, table::UpdateRows(*t, predicate, values));
+  PrintCommit(result);
+  return Status::OK();
+}
+
 void WriteStdout(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
@@ -719,6 +745,8 @@ int RunTable(const TableOptions& o) {
     st = Write(o, table::WriteMode::kOverwrite);
   } else if (c == "delete") {
     st = Delete(o);
+  } else if (c == "update") {
+    st = Update(o);
   } else if (c == "scan") {
     st = ScanCommand(o);
   } else if (c == "files") {

@@ -4,9 +4,11 @@
 #include "quire/table/transaction.h"
 
 #include <chrono>
+#include <functional>
 
 #include <fmt/format.h>
 
+#include "quire/columnar/builder.h"
 #include "quire/columnar/json.h"
 #include "quire/compute/statistics.h"
 #include "quire/table/checkpoint.h"
@@ -14,8 +16,8 @@
 #include "quire/table/maintenance.h"
 #include "quire/table/scan.h"
 #include "quire/table/schema.h"
-#include "quire/util/bit_util.h"
 #include "quire/table/table_internal.h"
+#include "quire/util/bit_util.h"
 #include "quire/util/macros.h"
 
 namespace quire::table {
@@ -450,66 +452,82 @@ Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader&
   return result;
 }
 
-Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr& predicate,
-                                const DataWriteOptions& data, const CommitOptions& commit) {
-  if (!predicate) return Status::Invalid("DeleteRows needs a predicate");
-  QUIRE_ASSIGN_OR_RETURN(SnapshotPtr snapshot, table.Latest());
-  QUIRE_RETURN_NOT_OK(CheckWritable(snapshot->protocol()));
-  if (snapshot->Property("delta.appendOnly") == "true") {
-    return Status::Invalid("{}: the table is append-only (delta.appendOnly)", table.root());
+namespace {
+
+// Whether row `r` of boolean `mask` is true (not false, not null).
+bool Selected(const columnar::Array& mask, int64_t r) {
+  return !mask.IsNull(r) && util::GetBit(mask.buffer(1)->data(), mask.offset() + r);
+}
+
+// The runs of rows of `mask` that are (or, with `want` false, are not) selected.
+std::vector<std::pair<int64_t, int64_t>> Runs(const columnar::Array& mask, bool want) {
+  std::vector<std::pair<int64_t, int64_t>> runs;
+  for (int64_t r = 0; r < mask.length(); ++r) {
+    if (Selected(mask, r) != want) continue;
+    if (!runs.empty() && runs.back().first + runs.back().second == r) {
+      ++runs.back().second;
+    } else {
+      runs.emplace_back(r, 1);
+    }
   }
-  PendingCommit pending;
-  pending.read_snapshot = snapshot;
+  return runs;
+}
+
+// A predicate-driven change of rows (delete, update): `rewrite` turns a batch and
+// the predicate's mask into the rows to write back.
+using Rewrite = std::function<Result<columnar::RecordBatchPtr>(const columnar::RecordBatchPtr&,
+                                                               const columnar::Array& mask)>;
+
+// Commit the rewrite of the rows matching `predicate`: files whose partition values
+// satisfy a partition-only predicate entirely are handled whole when `rewrite` is
+// null (delete); other candidate files are read and written back through `rewrite`,
+// files with no selected row staying as they are.
+Result<CommitResult> RewriteMatching(const Table& table, const compute::ExpressionPtr& predicate,
+                                     PendingCommit pending, const Rewrite& rewrite,
+                                     const DataWriteOptions& data, const CommitOptions& commit) {
+  const SnapshotPtr& snapshot = pending.read_snapshot;
   pending.blind_append = false;
   pending.read_predicate = predicate;
-  pending.operation = "DELETE";
   pending.operation_parameters["predicate"] = predicate->ToString();
   QUIRE_ASSIGN_OR_RETURN(auto candidates, PlanScanFiles(*snapshot, predicate.get()));
-  const bool on_partitions = IsPartitionPredicate(*snapshot, *predicate);
+  const bool whole_files = !rewrite && IsPartitionPredicate(*snapshot, *predicate);
   const int64_t now = NowMs();
   QUIRE_ASSIGN_OR_RETURN(auto writer, DataFileWriter::Make(table.fs(), table.root(),
                                                            snapshot->schema(),
                                                            snapshot->metadata().partition_columns,
                                                            snapshot->column_mapping_mode(), data));
-  int64_t rows_copied = 0, rows_deleted = 0, files_removed = 0;
+  int64_t rows_selected = 0, rows_written = 0, files_removed = 0;
   for (size_t i : candidates) {
     const AddFile& f = snapshot->files()[i];
-    if (on_partitions) {
-      // Partition predicates decide for whole files.
+    if (whole_files) {
       QUIRE_ASSIGN_OR_RETURN(auto match, EvaluateOnPartition(*snapshot, f, *predicate));
       if (!match.value_or(false)) continue;
     } else {
-      // Rewrite the file with the rows the predicate does not select (false or
-      // unknown); a file left empty is just removed.
+      // The file's rows after the change; held until it is known that some row
+      // matched (statistics may keep files where none does).
       ScanOptions scan;
       scan.num_threads = 1;
       scan.files = std::vector<size_t>{i};
       QUIRE_ASSIGN_OR_RETURN(auto rows, Scan(snapshot, scan));
-      std::vector<columnar::RecordBatchPtr> kept;
-      int64_t deleted_here = 0;
+      std::vector<columnar::RecordBatchPtr> out;
+      int64_t selected_here = 0;
       for (;;) {
         QUIRE_ASSIGN_OR_RETURN(auto batch, rows->Next());
         if (!batch) break;
         QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*predicate, *batch));
-        std::vector<std::pair<int64_t, int64_t>> runs;
-        for (int64_t r = 0; r < batch->num_rows(); ++r) {
-          const bool selected =
-              !mask->IsNull(r) && util::GetBit(mask->buffer(1)->data(), mask->offset() + r);
-          if (selected) {
-            ++deleted_here;
-          } else if (!runs.empty() && runs.back().first + runs.back().second == r) {
-            ++runs.back().second;
-          } else {
-            runs.emplace_back(r, 1);
-          }
+        for (int64_t r = 0; r < mask->length(); ++r) selected_here += Selected(*mask, r);
+        columnar::RecordBatchPtr changed;
+        if (rewrite) {
+          QUIRE_ASSIGN_OR_RETURN(changed, rewrite(batch, *mask));
+        } else {
+          QUIRE_ASSIGN_OR_RETURN(changed, compute::Filter(*batch, Runs(*mask, false)));
         }
-        QUIRE_ASSIGN_OR_RETURN(auto survivors, compute::Filter(*batch, runs));
-        if (survivors->num_rows() > 0) kept.push_back(std::move(survivors));
+        if (changed->num_rows() > 0) out.push_back(std::move(changed));
       }
-      if (deleted_here == 0) continue;  // statistics could not rule it out; no match
-      rows_deleted += deleted_here;
-      for (const auto& batch : kept) {
-        rows_copied += batch->num_rows();
+      if (selected_here == 0) continue;
+      rows_selected += selected_here;
+      for (const auto& batch : out) {
+        rows_written += batch->num_rows();
         QUIRE_RETURN_NOT_OK(writer->Write(*batch));
       }
     }
@@ -519,8 +537,10 @@ Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr
   QUIRE_ASSIGN_OR_RETURN(auto adds, writer->Finish());
   for (auto& a : adds) pending.actions.push_back(std::move(a));
   pending.operation_metrics["numRemovedFiles"] = files_removed;
-  pending.operation_metrics["numDeletedRows"] = rows_deleted;
-  pending.operation_metrics["numCopiedRows"] = rows_copied;
+  pending.operation_metrics["numAddedFiles"] = int64_t(adds.size());
+  pending.operation_metrics[rewrite ? "numUpdatedRows" : "numDeletedRows"] = rows_selected;
+  pending.operation_metrics["numCopiedRows"] =
+      rewrite ? rows_written - rows_selected : rows_written;
   if (files_removed == 0) {
     CommitResult nothing;
     nothing.version = snapshot->version();
@@ -528,6 +548,91 @@ Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr
     return nothing;
   }
   return Commit(table, std::move(pending), commit);
+}
+
+// The latest snapshot, if quire may change its rows.
+Result<SnapshotPtr> SnapshotToChange(const Table& table) {
+  QUIRE_ASSIGN_OR_RETURN(SnapshotPtr snapshot, table.Latest());
+  QUIRE_RETURN_NOT_OK(CheckWritable(snapshot->protocol()));
+  if (snapshot->Property("delta.appendOnly") == "true") {
+    return Status::Invalid("{}: the table is append-only (delta.appendOnly)", table.root());
+  }
+  return snapshot;
+}
+
+}  // namespace
+
+Result<CommitResult> DeleteRows(const Table& table, const compute::ExpressionPtr& predicate,
+                                const DataWriteOptions& data, const CommitOptions& commit) {
+  if (!predicate) return Status::Invalid("DeleteRows needs a predicate");
+  PendingCommit pending;
+  QUIRE_ASSIGN_OR_RETURN(pending.read_snapshot, SnapshotToChange(table));
+  pending.operation = "DELETE";
+  return RewriteMatching(table, predicate, std::move(pending), nullptr, data, commit);
+}
+
+Result<CommitResult> UpdateRows(const Table& table, const compute::ExpressionPtr& predicate,
+                                const std::map<std::string, compute::Literal>& values,
+                                const DataWriteOptions& data, const CommitOptions& commit) {
+  if (!predicate) return Status::Invalid("UpdateRows needs a predicate");
+  if (values.empty()) return Status::Invalid("UpdateRows needs at least one column to set");
+  PendingCommit pending;
+  QUIRE_ASSIGN_OR_RETURN(pending.read_snapshot, SnapshotToChange(table));
+  const auto& schema = pending.read_snapshot->schema();
+  // Each new value as a one-row array of its column's type, checked up front.
+  std::map<int, columnar::ArrayPtr> constants;
+  std::string set;
+  for (const auto& [name, literal] : values) {
+    const int index = schema->GetFieldIndex(name);
+    if (index < 0) return Status::NotFound("the table has no column '{}'", name);
+    const auto& field = schema->field(index);
+    std::optional<std::string> text;
+    switch (literal.kind) {
+      case compute::Literal::Kind::kNull: break;
+      case compute::Literal::Kind::kBool: text = literal.bool_value ? "true" : "false"; break;
+      case compute::Literal::Kind::kInt: text = std::to_string(literal.int_value); break;
+      case compute::Literal::Kind::kDouble:
+        text = columnar::FormatDoubleShortest(literal.double_value);
+        break;
+      case compute::Literal::Kind::kString: text = literal.string_value; break;
+    }
+    if (!text && !field->nullable()) {
+      return Status::Invalid("column '{}' is not nullable: it cannot be set to null", name);
+    }
+    auto constant = PartitionValueArray(field->type(), text, 1);
+    if (!constant.ok()) {
+      return Status::Invalid("column '{}' ({}) cannot hold {}: {}", name,
+                             field->type()->ToString(), literal.ToString(),
+                             constant.status().message());
+    }
+    constants[index] = std::move(*constant);
+    set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", name, literal.ToString());
+  }
+  pending.operation = "UPDATE";
+  pending.operation_parameters["set"] = set;
+  Rewrite rewrite = [&](const columnar::RecordBatchPtr& batch,
+                        const columnar::Array& mask) -> Result<columnar::RecordBatchPtr> {
+    const auto selected = Runs(mask, true);
+    if (selected.empty()) return batch;
+    columnar::ArrayVector columns = batch->columns();
+    for (const auto& [index, constant] : constants) {
+      // The column with the selected runs replaced by the constant.
+      const columnar::Array& old = *columns[size_t(index)];
+      QUIRE_ASSIGN_OR_RETURN(auto builder, columnar::MakeBuilder(old.type()));
+      int64_t at = 0;
+      for (const auto& [first, length] : selected) {
+        if (first > at) QUIRE_RETURN_NOT_OK(builder->AppendArray(old, at, first - at));
+        for (int64_t k = 0; k < length; ++k) {
+          QUIRE_RETURN_NOT_OK(builder->AppendArray(*constant, 0, 1));
+        }
+        at = first + length;
+      }
+      if (old.length() > at) QUIRE_RETURN_NOT_OK(builder->AppendArray(old, at, old.length() - at));
+      QUIRE_ASSIGN_OR_RETURN(columns[size_t(index)], builder->Finish());
+    }
+    return columnar::RecordBatch::Make(batch->schema(), batch->num_rows(), std::move(columns));
+  };
+  return RewriteMatching(table, predicate, std::move(pending), rewrite, data, commit);
 }
 
 }  // namespace quire::table

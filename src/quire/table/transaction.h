@@ -131,10 +131,22 @@ QUIRE_EXPORT Result<CommitResult> CreateTable(const Table& table, const columnar
 QUIRE_EXPORT Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader& data,
                                              const WriteOptions& options = {});
 
-/// \brief Delete the rows matching `predicate`: files whose rows all match are
-/// removed, files where some match are rewritten without them.
+/// \brief Delete the rows matching `predicate`: with a predicate on partition
+/// columns only, the files of matching partitions are removed whole; otherwise
+/// files where some row matches are rewritten without those rows.
 QUIRE_EXPORT Result<CommitResult> DeleteRows(const Table& table,
                                              const compute::ExpressionPtr& predicate,
+                                             const DataWriteOptions& data = {},
+                                             const CommitOptions& commit = {});
+
+/// \brief Set columns of the rows matching `predicate` to constants (`values`:
+/// column name to literal, converted to the column's type; a partition column moves
+/// the rows to their new partition). Files holding matching rows are rewritten.
+/// \return kNotFound for an unknown column; kInvalidArgument for a value the
+/// column's type cannot hold or a null for a non-nullable column.
+QUIRE_EXPORT Result<CommitResult> UpdateRows(const Table& table,
+                                             const compute::ExpressionPtr& predicate,
+                                             const std::map<std::string, compute::Literal>& values,
                                              const DataWriteOptions& data = {},
                                              const CommitOptions& commit = {});
 
