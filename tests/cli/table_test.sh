@@ -175,6 +175,12 @@ check "update changed the matching rows only" \
 tbl update "$m" --where 'id = 1' --set 'name' >/dev/null 2>&1
 check "update --set without a value is a usage error" "2" "$?"
 
+# Convert in place: the same files without their log become a table again.
+mkdir -p "$dir/c"
+tbl files "$m" | while read -r f; do mkdir -p "$dir/c/$(dirname "$f")"; cp "$m/$f" "$dir/c/$f"; done
+check "convert prints version 0" "version 0" "$(tbl convert "$dir/c" 2>/dev/null)"
+check "a converted table reads as the original" "$(rows "$m")" "$(rows "$dir/c")"
+
 # Errors: a message on stderr and the documented exit code.
 err=$(tbl scan "$dir/absent" 2>&1 >/dev/null); rc=$?
 check "scan of a missing table: exit code 3" "3" "$rc"

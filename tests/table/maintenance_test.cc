@@ -191,3 +191,43 @@ TEST_F(MaintenanceTest, LogCleanupKeepsWhatRetainedVersionsNeed) {
 
 }  // namespace
 }  // namespace quire::table
+
+namespace quire::table {
+namespace {
+
+TEST_F(MaintenanceTest, ConvertsAFolderOfParquetFilesInPlace) {
+  WriteOptions create;
+  create.create.partition_by = {"p"};
+  Write(R"({"id":1,"p":1})"
+        "\n"
+        R"({"id":2,"p":2})",
+        create);
+  Write(R"({"id":3,"p":null})");
+  const auto rows = Rows();
+  const auto files = DataFiles();
+  // A plain Hive layout: the same files without a log.
+  fs::remove_all(dir_ / "_delta_log");
+  ASSERT_OK_AND_ASSIGN(CommitResult result, ConvertToTable(*table_));
+  EXPECT_EQ(result.version, 0);
+  EXPECT_EQ(result.files_added, 3);
+  EXPECT_EQ(DataFiles(), files);  // nothing rewritten
+  EXPECT_EQ(Rows(), rows);
+  ASSERT_OK_AND_ASSIGN(auto snap, table_->Latest());
+  EXPECT_EQ(snap->metadata().partition_columns, std::vector<std::string>{"p"});
+  EXPECT_EQ(snap->schema()->field(1)->type()->ToString(), "int64");  // inferred
+  for (const auto& f : snap->files()) {
+    ASSERT_TRUE(f.stats);
+    EXPECT_THAT(*f.stats, HasSubstr("\"numRecords\":1"));
+  }
+  EXPECT_THAT(ConvertToTable(*table_), IsError(ErrorCode::kAlreadyExists));
+  // Files whose columns differ are named.
+  fs::remove_all(dir_ / "_delta_log");
+  const auto other = dir_ / "p=9" / "other.parquet";
+  fs::create_directories(other.parent_path());
+  fs::copy_file(QUIRE_SOURCE_DIR "/tests/data/parquet/data/alltypes_plain.parquet", other);
+  EXPECT_THAT(ConvertToTable(*table_),
+              IsError(ErrorCode::kInvalidArgument, HasSubstr("other.parquet: its columns")));
+}
+
+}  // namespace
+}  // namespace quire::table

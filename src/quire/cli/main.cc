@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
       "table",
       "Delta Lake tables in any store (local paths, file://, memory://, s3://, az://): "
       "create, append, overwrite, delete, update, scan with time travel, files, info, history, "
-      "checkpoint, vacuum, optimize");
+      "checkpoint, convert, vacuum, optimize");
   table->require_subcommand(1);
   const std::string where_help =
       "a condition as in `quire cat --where`, e.g. \"a > 10 and b in ('x','y')\"";
@@ -319,6 +319,18 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}));
   }
   table_command("checkpoint", "Write a checkpoint of the latest version");
+  {
+    auto* sub = table_command(
+        "convert",
+        "Make a table of the Parquet files under URL (Hive folders name=value give the "
+        "partition columns) without rewriting them");
+    sub->add_option("--partition-by", table_options.partition_by,
+                    "NAME:TYPE of each partition folder level, in order; inferred when "
+                    "left out (date, int64, else string)")
+        ->delimiter(',');
+    sub->add_option("--property", table_options.properties,
+                    "Table property KEY=VALUE (repeatable)");
+  }
   {
     auto* sub = table_command(
         "vacuum",

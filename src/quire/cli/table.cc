@@ -695,6 +695,28 @@ Status Checkpoint(const TableOptions& o) {
   return Status::OK();
 }
 
+Status Convert(const TableOptions& o) {
+  QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
+  table::ConvertOptions options;
+  for (const auto& column : o.partition_by) {
+    // NAME or NAME:TYPE (types as --schema reads them).
+    const size_t colon = column.find(':');
+    if (colon == std::string::npos) {
+      return Status::Invalid("--partition-by {}: give NAME:TYPE to convert (e.g. date:date32[day]), "
+                             "or leave --partition-by out to infer the types",
+                             column);
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto type, columnar::ParseType(column.substr(colon + 1)));
+    options.partition_columns.push_back(columnar::field(column.substr(0, colon), type));
+  }
+  QUIRE_ASSIGN_OR_RETURN(options.create.properties, ParseProperties(o.properties));
+  QUIRE_ASSIGN_OR_RETURN(auto result, table::ConvertToTable(*t, options));
+  std::printf("version %lld\n", static_cast<long long>(result.version));
+  std::fprintf(stderr, "%lld files converted in place\n",
+               static_cast<long long>(result.files_added));
+  return Status::OK();
+}
+
 Status Vacuum(const TableOptions& o) {
   QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
   table::VacuumOptions options;
@@ -757,6 +779,8 @@ int RunTable(const TableOptions& o) {
     st = History(o);
   } else if (c == "checkpoint") {
     st = Checkpoint(o);
+  } else if (c == "convert") {
+    st = Convert(o);
   } else if (c == "vacuum") {
     st = Vacuum(o);
   } else if (c == "optimize") {

@@ -150,6 +150,25 @@ QUIRE_EXPORT Result<CommitResult> UpdateRows(const Table& table,
                                              const DataWriteOptions& data = {},
                                              const CommitOptions& commit = {});
 
+/// \brief How ConvertToTable reads an existing folder of Parquet files.
+struct ConvertOptions {
+  /// Partition columns as folder names give them (`date=2024-01-01/`), in order,
+  /// with their types; empty infers them from the first file's folders, typed as
+  /// date when every value is a date, int64 when every value is an integer, else
+  /// string.
+  columnar::FieldVector partition_columns;
+  CreateOptions create;
+};
+
+/// \brief Turn the Parquet files under the table's root into version 0 of a table
+/// without rewriting them: footers are read (concurrently) for the schema, row
+/// counts and statistics, and the adds committed at once.
+/// \return kAlreadyExists when a table exists; kInvalidArgument naming the file whose
+/// schema or partition folders differ from the first's; kNotFound when there are no
+/// Parquet files.
+QUIRE_EXPORT Result<CommitResult> ConvertToTable(const Table& table,
+                                                 const ConvertOptions& options = {});
+
 /// \brief The remove action that takes `file` out of the table at `now_ms`.
 QUIRE_EXPORT RemoveFile RemoveActionFor(const AddFile& file, int64_t now_ms, bool data_change);
 
