@@ -480,7 +480,9 @@ class ScanReader final : public columnar::RecordBatchReader {
         std::unique_lock<std::mutex> lock(mutex_);
         Slot& slot = slots_[index];
         cv_.wait(lock, [&] {
-          return stop_ || index == current_ ||
+          // Bounded for the file being consumed too: its reader waits for the
+          // consumer like the others.
+          return stop_ ||
                  int(slot.batches.size()) < std::max(1, plan_->options.max_buffered_batches);
         });
         if (stop_) return false;
