@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "quire/columnar/c_data.h"
 #include "quire/columnar/json.h"
 #include "quire/columnar/type_parse.h"
 #include "quire/io/input_stream.h"
@@ -337,6 +338,41 @@ TEST_F(TransactionTest, UpdatesMatchingRowsAndMovesPartitions) {
   values.clear();
   values["nope"] = compute::Literal{.kind = compute::Literal::Kind::kInt, .int_value = 1};
   EXPECT_THAT(UpdateRows(*table_, predicate, values), IsError(ErrorCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace quire::table
+
+namespace quire::table {
+namespace {
+
+// A scan leaves through the Arrow C Stream Interface as any RecordBatchReader does:
+// a consumer (pyarrow, DuckDB, Polars) gets the same rows.
+TEST_F(TransactionTest, ScansExportThroughTheArrowCStream) {
+  WriteOptions create;
+  create.create.partition_by = {"day"};
+  Write(R"({"id":1,"name":"a","day":"2024-05-01"})"
+        "\n"
+        R"({"id":2,"name":"b","day":"2024-05-02"})",
+        create);
+  ASSERT_OK_AND_ASSIGN(auto snap, table_->Latest());
+  ScanOptions options;
+  options.columns = {"day", "id"};
+  ASSERT_OK_AND_ASSIGN(auto scan, Scan(snap, options));
+  ArrowArrayStream stream;
+  ASSERT_OK(columnar::ExportRecordBatchReader(std::move(scan), &stream));
+  ASSERT_OK_AND_ASSIGN(auto imported, columnar::ImportRecordBatchReader(&stream));
+  EXPECT_EQ(imported->schema()->ToString(), "day: date32[day]\nid: int64");
+  ASSERT_OK_AND_ASSIGN(auto table, columnar::Table::FromReader(*imported));
+  std::vector<std::string> rows;
+  for (const auto& batch : table->ToBatches()) {
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      rows.push_back(columnar::JsonValue(*batch->column(0), r) + " " +
+                     columnar::JsonValue(*batch->column(1), r));
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  EXPECT_THAT(rows, ElementsAre("\"2024-05-01\" 1", "\"2024-05-02\" 2"));
 }
 
 }  // namespace
