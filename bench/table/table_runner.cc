@@ -48,6 +48,19 @@ int Fail(const Status& status) {
   return 1;
 }
 
+// Peak resident memory of the process so far, in MB (VmHWM).
+double PeakRssMb() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof(line), f)) {
+    if (std::sscanf(line, "VmHWM: %lf kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb / 1024;
+}
+
 double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -179,21 +192,29 @@ int main(int argc, char** argv) {
     }
     auto fs = io::LocalFileSystem::Default();
     if (auto st = fs->WriteAll(table::CommitPath(root, 1), commit); !st.ok()) return Fail(st);
+    commit = std::string();
+    const double setup_peak = PeakRssMb();
     const auto start = Clock::now();
     auto snapshot = table->Latest();
     if (!snapshot.ok()) return Fail(snapshot.status());
     const double open = Since(start);
-    const auto& s = **snapshot;
+    const double open_peak = PeakRssMb();
+    table::SnapshotPtr first = std::move(*snapshot);
+    const auto& s = *first;
     auto written = table::WriteCheckpoint(*fs, table::LogDir(root), s.version(), s.protocol(),
                                           s.metadata(), {}, {}, s.files(), s.tombstones());
     if (!written.ok()) return Fail(written.status());
     const double total = Since(start);
+    const double checkpoint_peak = PeakRssMb();
+    first.reset();  // the reopen below is measured on its own
     const auto reopen = Clock::now();
     auto again = table->Latest();
     if (!again.ok()) return Fail(again.status());
     std::printf("workload=checkpoint engine=quire files=%lld open_s=%.3f open_and_checkpoint_s=%.3f "
-                "reopen_from_checkpoint_s=%.3f\n",
-                static_cast<long long>(files), open, total, Since(reopen));
+                "reopen_from_checkpoint_s=%.3f peak_mb_after: setup=%.0f open=%.0f "
+                "checkpoint=%.0f reopen=%.0f\n",
+                static_cast<long long>(files), open, total, Since(reopen), setup_peak, open_peak,
+                checkpoint_peak, PeakRssMb());
     return 0;
   }
   if (workload == "optimize") {

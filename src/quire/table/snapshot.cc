@@ -137,7 +137,7 @@ Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::stri
       for (auto& r : reads) r.wait();
       return actions.status();
     }
-    QUIRE_RETURN_NOT_OK(snap->Replay(state, *actions, true));
+    QUIRE_RETURN_NOT_OK(snap->Replay(state, std::move(*actions), true));
     if (!segment.checkpoint->files.empty()) {
       snap->timestamp_ms_ = ModificationMs(segment.checkpoint->files.front());
     }
@@ -149,13 +149,14 @@ Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::stri
     if (!texts[i].ok()) return texts[i].status();
     ++snap->replay_.requests;
     QUIRE_ASSIGN_OR_RETURN(auto actions, ParseActions(Text(**texts[i]), commit.info.path));
-    QUIRE_RETURN_NOT_OK(snap->Replay(state, actions, false));
+    texts[i] = columnar::BufferPtr();  // the text is no longer needed
     snap->timestamp_ms_ = ModificationMs(commit.info);
     for (const auto& a : actions) {
       if (const auto* info = std::get_if<CommitInfo>(&a); info && info->in_commit_timestamp) {
         snap->timestamp_ms_ = *info->in_commit_timestamp;
       }
     }
+    QUIRE_RETURN_NOT_OK(snap->Replay(state, std::move(actions), false));
   }
   snap->Finish(state);
   if (!segment.commits.empty()) {
@@ -177,22 +178,24 @@ Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::stri
   return SnapshotPtr(std::move(snap));
 }
 
-Status Snapshot::Replay(ReplayState& state, const std::vector<Action>& actions,
+Status Snapshot::Replay(ReplayState& state, std::vector<Action>&& actions,
                         bool from_checkpoint) {
+  // The actions are consumed: files move into the state rather than being copied
+  // (a checkpoint of 100,000 files would otherwise be held twice).
   // Removes first: a commit may remove a file and add it back (with a new
   // deletion vector, or the same one with new statistics).
-  for (const auto& action : actions) {
-    if (const auto* r = std::get_if<RemoveFile>(&action)) {
+  for (auto& action : actions) {
+    if (auto* r = std::get_if<RemoveFile>(&action)) {
       std::string key = FileKey(r->path, r->deletion_vector);
       if (!from_checkpoint) state.adds.erase(key);
-      state.removes.insert_or_assign(std::move(key), *r);
+      state.removes.insert_or_assign(std::move(key), std::move(*r));
     }
   }
-  for (const auto& action : actions) {
-    if (const auto* a = std::get_if<AddFile>(&action)) {
+  for (auto& action : actions) {
+    if (auto* a = std::get_if<AddFile>(&action)) {
       std::string key = FileKey(a->path, a->deletion_vector);
       state.removes.erase(key);
-      state.adds.insert_or_assign(std::move(key), *a);
+      state.adds.insert_or_assign(std::move(key), std::move(*a));
     } else if (const auto* p = std::get_if<Protocol>(&action)) {
       protocol_ = *p;
       have_protocol_ = true;

@@ -85,7 +85,7 @@ class QUIRE_EXPORT Snapshot {
  private:
   Snapshot() = default;
   struct ReplayState;
-  Status Replay(ReplayState& state, const std::vector<Action>& actions, bool from_checkpoint);
+  Status Replay(ReplayState& state, std::vector<Action>&& actions, bool from_checkpoint);
   void Finish(ReplayState& state);
 
   std::shared_ptr<io::FileSystem> fs_;
