@@ -190,12 +190,12 @@ TEST_F(TransactionTest, EnforcesTheSchemaAndEvolvesItOnRequest) {
   auto wrong = Rows(R"({"id":"x","name":"a","day":"2024-05-01"})",
                     Schema("id: string, name: string, day: date32[day]"));
   EXPECT_THAT(WriteTable(*table_, *wrong),
-              IsError(ErrorCode::kInvalidArgument,
+              IsError(ErrorCode::kSchemaMismatch,
                       HasSubstr("column 'id': the table has type int64, the data has string")));
   auto extra = Rows(R"({"id":2,"name":"b","day":"2024-05-01","score":1.5})",
                     Schema("id: int64, name: string, day: date32[day], score: double"));
   EXPECT_THAT(WriteTable(*table_, *extra),
-              IsError(ErrorCode::kInvalidArgument, HasSubstr("column 'score'")));
+              IsError(ErrorCode::kSchemaMismatch, HasSubstr("column 'score'")));
   // Narrower types are widened losslessly on write.
   auto narrow = Rows(R"({"id":3,"name":"c","day":"2024-05-01"})",
                      Schema("id: int32, name: string, day: date32[day]"));

@@ -20,7 +20,8 @@ namespace quire::cli {
 int ExitCodeFor(const Status& st) {
   switch (st.code()) {
     case ErrorCode::kOk: return kExitOk;
-    case ErrorCode::kInvalidArgument: return kExitUsage;
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kSchemaMismatch: return kExitUsage;
     case ErrorCode::kNotFound: return kExitNotFound;
     case ErrorCode::kCommitConflict: return kExitConflict;
     case ErrorCode::kCorrupt: return kExitCorrupt;

@@ -679,19 +679,9 @@ Status History(const TableOptions& o) {
 Status Checkpoint(const TableOptions& o) {
   QUIRE_ASSIGN_OR_RETURN(auto t, OpenTable(o.url));
   QUIRE_ASSIGN_OR_RETURN(auto snapshot, t->Latest());
-  std::vector<table::AppTransaction> txns;
-  for (const auto& [id, txn] : snapshot->app_transactions()) txns.push_back(txn);
-  std::vector<table::DomainMetadata> domains;
-  for (const auto& [name, domain] : snapshot->domain_metadata())
-    domains.push_back(domain);
-  QUIRE_ASSIGN_OR_RETURN(
-      auto result,
-      table::WriteCheckpoint(*t->fs(), table::LogDir(t->root()), snapshot->version(),
-                             snapshot->protocol(), snapshot->metadata(), txns, domains,
-                             snapshot->files(), snapshot->tombstones()));
+  QUIRE_ASSIGN_OR_RETURN(auto path, table::WriteSnapshotCheckpoint(*t, *snapshot));
   std::printf("checkpoint of version %lld: %s\n",
-              static_cast<long long>(snapshot->version()),
-              t->fs()->Url(result.path).c_str());
+              static_cast<long long>(snapshot->version()), t->fs()->Url(path).c_str());
   return Status::OK();
 }
 

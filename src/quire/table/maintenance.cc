@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "quire/table/checkpoint.h"
 #include "quire/table/deletion_vector.h"
 #include "quire/table/log_segment.h"
 #include "quire/table/scan.h"
@@ -225,6 +226,18 @@ Result<CommitResult> Optimize(const Table& table, const OptimizeOptions& options
   pending.operation_metrics["numRows"] = rows;
   for (auto& a : adds) pending.actions.push_back(std::move(a));
   return Commit(table, std::move(pending), options.commit);
+}
+
+Result<std::string> WriteSnapshotCheckpoint(const Table& table, const Snapshot& snapshot) {
+  std::vector<AppTransaction> txns;
+  for (const auto& [id, txn] : snapshot.app_transactions()) txns.push_back(txn);
+  std::vector<DomainMetadata> domains;
+  for (const auto& [name, domain] : snapshot.domain_metadata()) domains.push_back(domain);
+  QUIRE_ASSIGN_OR_RETURN(
+      auto result, WriteCheckpoint(*table.fs(), LogDir(table.root()), snapshot.version(),
+                                   snapshot.protocol(), snapshot.metadata(), txns, domains,
+                                   snapshot.files(), snapshot.tombstones()));
+  return result.path;
 }
 
 Result<int64_t> CleanupLog(const Table& table, int64_t now_ms) {

@@ -72,6 +72,12 @@ struct OptimizeOptions {
 QUIRE_EXPORT Result<CommitResult> Optimize(const Table& table,
                                            const OptimizeOptions& options = {});
 
+/// \brief Write a checkpoint of `snapshot` (every active file, tombstone, app
+/// transaction and domain) into the table's log and point `_last_checkpoint` at it.
+/// \return the checkpoint's path.
+QUIRE_EXPORT Result<std::string> WriteSnapshotCheckpoint(const Table& table,
+                                                         const Snapshot& snapshot);
+
 /// \brief Delete log files (commits and checkpoints) older than
 /// delta.logRetentionDuration (default 30 days) that no version younger than that
 /// needs for replay: everything before the newest checkpoint at or before the

@@ -162,19 +162,38 @@ Result<SnapshotPtr> Snapshot::Load(std::shared_ptr<io::FileSystem> fs, std::stri
   if (!segment.commits.empty()) {
     snap->replay_.commits = {segment.commits.front().version, segment.commits.back().version};
   }
-  if (!snap->have_protocol_) {
-    return Status::Corrupt("{}: no protocol action up to version {}", LogDir(snap->root_),
-                           snap->version_);
-  }
-  if (!snap->have_metadata_) {
-    return Status::Corrupt("{}: no metaData action up to version {}", LogDir(snap->root_),
-                           snap->version_);
-  }
-  QUIRE_RETURN_NOT_OK(CheckReadable(snap->protocol_));
-  QUIRE_ASSIGN_OR_RETURN(snap->schema_, ParseDeltaSchema(snap->metadata_.schema_string));
-  QUIRE_ASSIGN_OR_RETURN(snap->column_mapping_mode_,
-                         ColumnMappingModeOf(snap->metadata_.configuration));
+  QUIRE_RETURN_NOT_OK(snap->Complete());
   snap->segment_ = std::move(segment);
+  return SnapshotPtr(std::move(snap));
+}
+
+Status Snapshot::Complete() {
+  if (!have_protocol_) {
+    return Status::Corrupt("{}: no protocol action up to version {}", LogDir(root_),
+                           version_);
+  }
+  if (!have_metadata_) {
+    return Status::Corrupt("{}: no metaData action up to version {}", LogDir(root_),
+                           version_);
+  }
+  QUIRE_RETURN_NOT_OK(CheckReadable(protocol_));
+  QUIRE_ASSIGN_OR_RETURN(schema_, ParseDeltaSchema(metadata_.schema_string));
+  QUIRE_ASSIGN_OR_RETURN(column_mapping_mode_,
+                         ColumnMappingModeOf(metadata_.configuration));
+  return Status::OK();
+}
+
+Result<SnapshotPtr> Snapshot::FromActions(std::shared_ptr<io::FileSystem> fs,
+                                          std::string table_root, int64_t version,
+                                          std::vector<Action> actions) {
+  std::shared_ptr<Snapshot> snap(new Snapshot());
+  snap->fs_ = std::move(fs);
+  snap->root_ = std::move(table_root);
+  snap->version_ = version;
+  ReplayState state;
+  QUIRE_RETURN_NOT_OK(snap->Replay(state, std::move(actions), true));
+  snap->Finish(state);
+  QUIRE_RETURN_NOT_OK(snap->Complete());
   return SnapshotPtr(std::move(snap));
 }
 

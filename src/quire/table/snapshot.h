@@ -48,6 +48,15 @@ class QUIRE_EXPORT Snapshot {
                                                       std::string table_root,
                                                       LogSegment segment);
 
+  /// \brief A snapshot of version `version` holding exactly `actions` (a protocol, a
+  /// metadata and the files to read), without reading the log: what a worker of a
+  /// distributed scan rebuilds from the part of a plan it was given.
+  /// \return kCorrupt without protocol or metadata, kUnsupported as Load().
+  static Result<std::shared_ptr<const Snapshot>> FromActions(std::shared_ptr<io::FileSystem> fs,
+                                                             std::string table_root,
+                                                             int64_t version,
+                                                             std::vector<Action> actions);
+
   int64_t version() const { return version_; }
   const Protocol& protocol() const { return protocol_; }
   const Metadata& metadata() const { return metadata_; }
@@ -87,6 +96,7 @@ class QUIRE_EXPORT Snapshot {
   struct ReplayState;
   Status Replay(ReplayState& state, std::vector<Action>&& actions, bool from_checkpoint);
   void Finish(ReplayState& state);
+  Status Complete();
 
   std::shared_ptr<io::FileSystem> fs_;
   std::string root_;

@@ -138,14 +138,7 @@ Status MaybeCheckpoint(const Table& table, int64_t version, CommitResult* result
     interval = 10;
   }
   if (interval <= 0 || version == 0 || version % interval != 0) return Status::OK();
-  std::vector<AppTransaction> txns;
-  for (const auto& [k, t] : snap->app_transactions()) txns.push_back(t);
-  std::vector<DomainMetadata> domains;
-  for (const auto& [k, d] : snap->domain_metadata()) domains.push_back(d);
-  QUIRE_RETURN_NOT_OK(WriteCheckpoint(*table.fs(), LogDir(table.root()), version,
-                                      snap->protocol(), snap->metadata(), txns, domains,
-                                      snap->files(), snap->tombstones())
-                          .status());
+  QUIRE_RETURN_NOT_OK(WriteSnapshotCheckpoint(table, *snap).status());
   result->checkpoint_written = true;
   // PROTOCOL.md, "Metadata Cleanup": after a checkpoint, log files older than
   // delta.logRetentionDuration that no retained version needs may go.
@@ -330,24 +323,22 @@ Result<CommitResult> CreateTable(const Table& table, const columnar::SchemaPtr& 
   return Commit(table, std::move(pending), {.checkpoint = false});
 }
 
-Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader& data,
-                                const WriteOptions& options) {
-  auto latest = table.Latest();
-  SnapshotPtr snapshot;
-  columnar::SchemaPtr schema;
-  std::vector<std::string> partition_columns;
-  PendingCommit pending;
-  if (!latest.ok()) {
-    if (latest.status().code() != ErrorCode::kNotFound) return latest.status();
+Result<StagedWrite> StageWrite(const Table& table, SnapshotPtr snapshot,
+                               const columnar::Schema& data_schema, const WriteOptions& options) {
+  StagedWrite staged;
+  staged.snapshot = snapshot;
+  if (!snapshot) {
     // Created by this write, from the data's schema (column names kept; types the
     // protocol has no name for are refused before anything is written).
-    schema = data.schema();
-    QUIRE_ASSIGN_OR_RETURN(std::string schema_string, DeltaSchemaToJson(*schema));
-    QUIRE_ASSIGN_OR_RETURN(schema, ParseDeltaSchema(schema_string));
-    partition_columns = options.create.partition_by;
-    for (const auto& p : partition_columns) {
-      if (schema->GetFieldIndex(p) < 0) {
-        return Status::Invalid("partition column '{}' is not in the data", p);
+    QUIRE_ASSIGN_OR_RETURN(std::string schema_string, DeltaSchemaToJson(data_schema));
+    QUIRE_ASSIGN_OR_RETURN(staged.schema, ParseDeltaSchema(schema_string));
+    staged.partition_columns = options.create.partition_by;
+    for (const auto& p : staged.partition_columns) {
+      const int index = staged.schema->GetFieldIndex(p);
+      if (index < 0) return Status::Invalid("partition column '{}' is not in the data", p);
+      if (staged.schema->field(index)->type()->is_nested()) {
+        return Status::Invalid("partition column '{}' has nested type {}", p,
+                               staged.schema->field(index)->type()->ToString());
       }
     }
     Metadata metadata;
@@ -355,61 +346,80 @@ Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader&
     metadata.name = options.create.name;
     metadata.description = options.create.description;
     metadata.schema_string = std::move(schema_string);
-    metadata.partition_columns = partition_columns;
+    metadata.partition_columns = staged.partition_columns;
     metadata.configuration = options.create.properties;
     metadata.created_time = NowMs();
-    pending.actions.push_back(ProtocolFor(*schema, options.create.properties));
-    pending.actions.push_back(std::move(metadata));
-  } else {
-    snapshot = *latest;
-    QUIRE_RETURN_NOT_OK(CheckWritable(snapshot->protocol()));
-    schema = snapshot->schema();
-    partition_columns = snapshot->metadata().partition_columns;
-    if (options.app_id) {
-      auto it = snapshot->app_transactions().find(*options.app_id);
-      if (it != snapshot->app_transactions().end() && it->second.version >= options.app_version) {
-        CommitResult skipped;
-        skipped.version = snapshot->version();
-        skipped.skipped = true;
-        return skipped;
-      }
-    }
-    if (options.schema_evolution) {
-      QUIRE_ASSIGN_OR_RETURN(auto evolved, EvolveSchema(schema, *data.schema()));
-      if (evolved != schema) {
-        Metadata metadata = snapshot->metadata();
-        QUIRE_ASSIGN_OR_RETURN(metadata.schema_string, DeltaSchemaToJson(*evolved));
-        QUIRE_ASSIGN_OR_RETURN(schema, ParseDeltaSchema(metadata.schema_string));
-        pending.actions.push_back(std::move(metadata));
-      }
-    }
-    if (snapshot->Property("delta.appendOnly") == "true" && options.mode != WriteMode::kAppend) {
-      return Status::Invalid("{}: the table is append-only (delta.appendOnly)", table.root());
+    staged.prefix.push_back(ProtocolFor(*staged.schema, options.create.properties));
+    staged.prefix.push_back(std::move(metadata));
+    return staged;
+  }
+  QUIRE_RETURN_NOT_OK(CheckWritable(snapshot->protocol()));
+  staged.schema = snapshot->schema();
+  staged.partition_columns = snapshot->metadata().partition_columns;
+  staged.mapping_mode = snapshot->column_mapping_mode();
+  if (options.app_id) {
+    auto it = snapshot->app_transactions().find(*options.app_id);
+    if (it != snapshot->app_transactions().end() && it->second.version >= options.app_version) {
+      staged.skipped = true;
+      return staged;
     }
   }
-  pending.read_snapshot = snapshot;
-  const auto mode = snapshot ? snapshot->column_mapping_mode() : ColumnMappingMode::kNone;
-  QUIRE_ASSIGN_OR_RETURN(auto writer, DataFileWriter::Make(table.fs(), table.root(), schema,
-                                                           partition_columns, mode, options.data));
-  int64_t rows = 0;
+  if (options.schema_evolution) {
+    QUIRE_ASSIGN_OR_RETURN(auto evolved, EvolveSchema(staged.schema, data_schema));
+    if (evolved != staged.schema) {
+      Metadata metadata = snapshot->metadata();
+      QUIRE_ASSIGN_OR_RETURN(metadata.schema_string, DeltaSchemaToJson(*evolved));
+      QUIRE_ASSIGN_OR_RETURN(staged.schema, ParseDeltaSchema(metadata.schema_string));
+      staged.prefix.push_back(std::move(metadata));
+    }
+  }
+  if (snapshot->Property("delta.appendOnly") == "true" && options.mode != WriteMode::kAppend) {
+    return Status::Invalid("{}: the table is append-only (delta.appendOnly)", table.root());
+  }
+  if (options.mode == WriteMode::kOverwrite && options.replace_where &&
+      !IsPartitionPredicate(*snapshot, *options.replace_where)) {
+    return Status::Invalid("replace_where {} must name partition columns only, so that it "
+                           "selects whole files",
+                           options.replace_where->ToString());
+  }
+  return staged;
+}
+
+Result<WrittenFiles> WriteDataFiles(const Table& table, const StagedWrite& staged,
+                                    columnar::RecordBatchReader& data,
+                                    const WriteOptions& options) {
+  QUIRE_ASSIGN_OR_RETURN(auto writer,
+                         DataFileWriter::Make(table.fs(), table.root(), staged.schema,
+                                              staged.partition_columns, staged.mapping_mode,
+                                              options.data));
+  WrittenFiles out;
   for (;;) {
     QUIRE_ASSIGN_OR_RETURN(auto batch, data.Next());
     if (!batch) break;
-    QUIRE_ASSIGN_OR_RETURN(auto conformed, ConformBatch(*batch, schema));
+    QUIRE_ASSIGN_OR_RETURN(auto conformed, ConformBatch(*batch, staged.schema));
     if (options.replace_where) {
       QUIRE_ASSIGN_OR_RETURN(auto mask, compute::Evaluate(*options.replace_where, *conformed));
       for (int64_t i = 0; i < mask->length(); ++i) {
         if (mask->IsNull(i) || !util::GetBit(mask->buffer(1)->data(), mask->offset() + i)) {
           return Status::Invalid("row {} of the data does not match replace_where {}",
-                                 rows + i, options.replace_where->ToString());
+                                 out.rows + i, options.replace_where->ToString());
         }
       }
     }
-    rows += conformed->num_rows();
+    out.rows += conformed->num_rows();
     QUIRE_RETURN_NOT_OK(writer->Write(*conformed));
   }
-  QUIRE_ASSIGN_OR_RETURN(auto adds, writer->Finish());
-  const int64_t bytes = writer->bytes_written();
+  QUIRE_ASSIGN_OR_RETURN(out.adds, writer->Finish());
+  out.bytes = writer->bytes_written();
+  return out;
+}
+
+Result<CommitResult> CommitWrite(const Table& table, const StagedWrite& staged,
+                                 WrittenFiles files, const WriteOptions& options) {
+  const SnapshotPtr& snapshot = staged.snapshot;
+  PendingCommit pending;
+  pending.read_snapshot = snapshot;
+  pending.actions = staged.prefix;
   if (snapshot && options.mode == WriteMode::kOverwrite) {
     pending.blind_append = false;
     pending.read_predicate = options.replace_where;
@@ -417,11 +427,6 @@ Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader&
     pending.operation_parameters["mode"] = "Overwrite";
     if (options.replace_where) {
       pending.operation_parameters["predicate"] = options.replace_where->ToString();
-    }
-    if (options.replace_where && !IsPartitionPredicate(*snapshot, *options.replace_where)) {
-      return Status::Invalid("replace_where {} must name partition columns only, so that it "
-                             "selects whole files",
-                             options.replace_where->ToString());
     }
     const int64_t now = NowMs();
     for (const AddFile& f : snapshot->files()) {
@@ -436,20 +441,41 @@ Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader&
     pending.operation = snapshot ? "WRITE" : "CREATE TABLE AS SELECT";
     pending.operation_parameters["mode"] = snapshot ? "Append" : "ErrorIfExists";
   }
-  if (!partition_columns.empty()) {
-    pending.operation_parameters["partitionBy"] = JsonStringList(partition_columns);
+  if (!staged.partition_columns.empty()) {
+    pending.operation_parameters["partitionBy"] = JsonStringList(staged.partition_columns);
   }
-  for (auto& a : adds) pending.actions.push_back(std::move(a));
+  const int64_t num_files = int64_t(files.adds.size());
+  for (auto& a : files.adds) pending.actions.push_back(std::move(a));
   if (options.app_id) {
     pending.actions.push_back(AppTransaction{*options.app_id, options.app_version, NowMs()});
   }
-  pending.operation_metrics["numOutputRows"] = rows;
-  pending.operation_metrics["numOutputBytes"] = bytes;
-  pending.operation_metrics["numFiles"] = int64_t(adds.size());
+  pending.operation_metrics["numOutputRows"] = files.rows;
+  pending.operation_metrics["numOutputBytes"] = files.bytes;
+  pending.operation_metrics["numFiles"] = num_files;
   QUIRE_ASSIGN_OR_RETURN(CommitResult result, Commit(table, std::move(pending), options.commit));
-  result.rows_written = rows;
-  result.bytes_written = bytes;
+  result.rows_written = files.rows;
+  result.bytes_written = files.bytes;
   return result;
+}
+
+Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader& data,
+                                const WriteOptions& options) {
+  auto latest = table.Latest();
+  SnapshotPtr snapshot;
+  if (latest.ok()) {
+    snapshot = *latest;
+  } else if (latest.status().code() != ErrorCode::kNotFound) {
+    return latest.status();
+  }
+  QUIRE_ASSIGN_OR_RETURN(StagedWrite staged, StageWrite(table, snapshot, *data.schema(), options));
+  if (staged.skipped) {
+    CommitResult skipped;
+    skipped.version = snapshot->version();
+    skipped.skipped = true;
+    return skipped;
+  }
+  QUIRE_ASSIGN_OR_RETURN(WrittenFiles files, WriteDataFiles(table, staged, data, options));
+  return CommitWrite(table, staged, std::move(files), options);
 }
 
 namespace {

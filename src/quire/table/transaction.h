@@ -131,6 +131,49 @@ QUIRE_EXPORT Result<CommitResult> CreateTable(const Table& table, const columnar
 QUIRE_EXPORT Result<CommitResult> WriteTable(const Table& table, columnar::RecordBatchReader& data,
                                              const WriteOptions& options = {});
 
+/// \brief What a write decided before writing data: WriteTable() is StageWrite(),
+/// WriteDataFiles() and CommitWrite(), split so that many processes can write the
+/// data files of one commit (quire.dask.write_table).
+struct StagedWrite {
+  /// The version the write read; null when the write creates the table.
+  SnapshotPtr snapshot;
+  /// The table's schema once written (evolved or created), which data conforms to.
+  columnar::SchemaPtr schema;
+  std::vector<std::string> partition_columns;
+  ColumnMappingMode mapping_mode = ColumnMappingMode::kNone;
+  /// Protocol and metadata actions the commit starts with (creation, evolution).
+  std::vector<Action> prefix;
+  /// An idempotent write (app_id) that the snapshot already holds: write nothing.
+  bool skipped = false;
+};
+
+/// \brief The data files of a write, not yet committed.
+struct WrittenFiles {
+  std::vector<AddFile> adds;
+  int64_t rows = 0;
+  int64_t bytes = 0;
+};
+
+/// \brief Decide a write of data shaped `data_schema` against `snapshot` (null: the
+/// table does not exist yet and is created from `data_schema`).
+/// \return the errors of WriteTable() that need no data: schema evolution refused,
+/// append-only tables, a replace_where on other than partition columns.
+QUIRE_EXPORT Result<StagedWrite> StageWrite(const Table& table, SnapshotPtr snapshot,
+                                            const columnar::Schema& data_schema,
+                                            const WriteOptions& options = {});
+
+/// \brief Write `data` as data files of the staged write; nothing is committed.
+/// \return kSchemaMismatch naming the column when a batch does not fit.
+QUIRE_EXPORT Result<WrittenFiles> WriteDataFiles(const Table& table, const StagedWrite& staged,
+                                                 columnar::RecordBatchReader& data,
+                                                 const WriteOptions& options = {});
+
+/// \brief Commit files written for `staged` (by any number of WriteDataFiles calls,
+/// in any processes) as one new version.
+QUIRE_EXPORT Result<CommitResult> CommitWrite(const Table& table, const StagedWrite& staged,
+                                              WrittenFiles files,
+                                              const WriteOptions& options = {});
+
 /// \brief Delete the rows matching `predicate`: with a predicate on partition
 /// columns only, the files of matching partitions are removed whole; otherwise
 /// files where some row matches are rewritten without those rows.

@@ -156,7 +156,7 @@ Result<RecordBatchPtr> ConformBatch(const RecordBatch& batch, const SchemaPtr& s
   const auto& data = *batch.schema();
   for (const auto& f : data.fields()) {
     if (schema->GetFieldIndex(f->name()) < 0) {
-      return Status::Invalid(
+      return Status::SchemaMismatch(
           "column '{}' ({}) is not in the table's schema; evolve the schema to add it",
           f->name(), f->type()->ToString());
     }
@@ -166,7 +166,7 @@ Result<RecordBatchPtr> ConformBatch(const RecordBatch& batch, const SchemaPtr& s
     const int index = data.GetFieldIndex(field->name());
     if (index < 0) {
       if (!field->nullable()) {
-        return Status::Invalid("column '{}' ({}) is missing from the data and not nullable",
+        return Status::SchemaMismatch("column '{}' ({}) is missing from the data and not nullable",
                                field->name(), field->type()->ToString());
       }
       QUIRE_ASSIGN_OR_RETURN(auto nulls,
@@ -177,7 +177,7 @@ Result<RecordBatchPtr> ConformBatch(const RecordBatch& batch, const SchemaPtr& s
     ArrayPtr column = batch.column(index);
     if (!column->type()->Equals(*field->type())) {
       if (!compute::CanCastLosslessly(*column->type(), *field->type())) {
-        return Status::Invalid("column '{}': the table has type {}, the data has {}",
+        return Status::SchemaMismatch("column '{}': the table has type {}, the data has {}",
                                field->name(), field->type()->ToString(),
                                column->type()->ToString());
       }
@@ -204,7 +204,7 @@ Result<SchemaPtr> EvolveSchema(const SchemaPtr& table, const columnar::Schema& d
       changed = true;
       continue;
     }
-    return Status::Invalid("column '{}': the table has type {} and the data {}, which schema "
+    return Status::SchemaMismatch("column '{}': the table has type {} and the data {}, which schema "
                            "evolution cannot reconcile",
                            field->name(), field->type()->ToString(), incoming->ToString());
   }

@@ -16,6 +16,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kCommitStateUnknown: return "CommitStateUnknown";
     case ErrorCode::kCancelled: return "Cancelled";
     case ErrorCode::kResourceExhausted: return "ResourceExhausted";
+    case ErrorCode::kSchemaMismatch: return "SchemaMismatch";
     case ErrorCode::kInternal: return "Internal";
   }
   return "Unknown";

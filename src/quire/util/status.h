@@ -28,6 +28,7 @@ enum class ErrorCode : uint8_t {
   kCommitStateUnknown,  ///< Outcome unknown: re-read the log before retrying.
   kCancelled,           ///< The caller's stop token fired.
   kResourceExhausted,   ///< A configured memory or size limit was hit.
+  kSchemaMismatch,      ///< Data does not fit a table's or file's schema.
   kInternal,            ///< A bug in quire.
 };
 
@@ -66,6 +67,7 @@ class [[nodiscard]] QUIRE_EXPORT Status {
   QUIRE_STATUS_FACTORY(CommitStateUnknown, kCommitStateUnknown)
   QUIRE_STATUS_FACTORY(Cancelled, kCancelled)
   QUIRE_STATUS_FACTORY(ResourceExhausted, kResourceExhausted)
+  QUIRE_STATUS_FACTORY(SchemaMismatch, kSchemaMismatch)
   QUIRE_STATUS_FACTORY(Internal, kInternal)
 #undef QUIRE_STATUS_FACTORY
 

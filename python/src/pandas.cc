@@ -1,0 +1,920 @@
+/// \file python/src/pandas.cc
+/// \brief Columns between Arrow and NumPy/Python objects: the C++ half of
+/// quire/_convert.py, which assembles pandas objects from what this returns.
+///
+/// To pandas, each column becomes a dict whose "kind" says how to wrap it:
+///   numpy       {"values"}                      plain NumPy array (zero-copy when the
+///                                               column is one chunk without nulls)
+///   masked      {"values", "mask", "dtype"}     pandas nullable array (Int64, boolean...)
+///   datetime    {"values", "tz"}                int64 nanoseconds (NaT for nulls)
+///   timedelta   {"values"}                      int64 nanoseconds
+///   categorical {"codes", "categories", "ordered"}
+///   object      {"values"}                      NumPy object array of Python values
+///   string      {"values"}                      the same, for pandas' string dtype
+/// From pandas, Python hands NumPy buffers and object arrays to the array_from_*
+/// functions, which build Arrow arrays (copying into quire's memory).
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+// After pybind11, which includes Python.h first.
+#include <datetime.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+#include "common.h"
+#include "quire/columnar/array.h"
+#include "quire/columnar/builder.h"
+#include "quire/columnar/decimal.h"
+#include "quire/columnar/temporal.h"
+#include "quire/columnar/type_parse.h"
+
+namespace quire::python {
+namespace {
+
+using columnar::Array;
+using columnar::ArrayPtr;
+using columnar::ArrayVector;
+using columnar::DataType;
+using columnar::TimeUnit;
+using columnar::TypeId;
+using columnar::TypePtr;
+
+/// \brief An Arrow array handed to Python while a column is being built.
+struct ArrayHandle {
+  ArrayPtr array;
+};
+
+struct ToPandasOptions {
+  bool integer_nulls_as_float = false;  // else pandas nullable Int64...
+  bool boolean_nulls_as_object = false;  // else pandas "boolean"
+  bool strings_as_string_dtype = false;  // else object
+  bool dates_as_datetime64 = false;      // else datetime.date objects
+  bool timestamps_as_object = false;     // else datetime64[ns]
+  bool zero_copy = true;
+};
+
+// Names and helpers of Python types the conversion needs, fetched once.
+struct PyTypes {
+  py::object decimal;       // decimal.Decimal
+  py::object tzinfo_of;     // quire._convert.tzinfo(str)
+  py::object pd_na;         // pandas.NA
+  py::object np_nan_float;  // float('nan')
+};
+
+PyTypes& Types() {
+  static PyTypes* types = [] {
+    auto* t = new PyTypes();
+    t->decimal = py::module_::import("decimal").attr("Decimal");
+    t->tzinfo_of = py::module_::import("quire._convert").attr("tzinfo");
+    t->pd_na = py::module_::import("pandas").attr("NA");
+    t->np_nan_float = py::float_(std::numeric_limits<double>::quiet_NaN());
+    return t;
+  }();
+  return *types;
+}
+
+int64_t TotalLength(const ArrayVector& chunks) {
+  int64_t n = 0;
+  for (const auto& c : chunks) n += c->length();
+  return n;
+}
+
+bool AnyNulls(const ArrayVector& chunks) {
+  for (const auto& c : chunks) {
+    if (c->null_count() > 0) return true;
+  }
+  return false;
+}
+
+// A NumPy array viewing `count` values of type T at `data`, kept alive by `owner`.
+template <typename T>
+py::array ZeroCopy(const T* data, int64_t count, ArrayPtr owner) {
+  auto* keep = new ArrayPtr(std::move(owner));
+  py::capsule base(keep, [](void* p) { delete static_cast<ArrayPtr*>(p); });
+  return py::array_t<T>({count}, {sizeof(T)}, data, base);
+}
+
+// Values of fixed-width chunks, copied into one array (nulls keep whatever bytes
+// they hold; the mask says which they are).
+template <typename T>
+py::array_t<T> CopyValues(const ArrayVector& chunks) {
+  py::array_t<T> out(TotalLength(chunks));
+  T* dst = out.mutable_data();
+  for (const auto& c : chunks) {
+    const T* src = c->values<T>();
+    if (c->length() > 0 && src != nullptr) std::memcpy(dst, src, sizeof(T) * size_t(c->length()));
+    dst += c->length();
+  }
+  return out;
+}
+
+py::array_t<bool> NullMask(const ArrayVector& chunks) {
+  py::array_t<bool> out(TotalLength(chunks));
+  bool* dst = out.mutable_data();
+  for (const auto& c : chunks) {
+    const uint8_t* bits = c->validity();
+    if (bits == nullptr) {
+      std::memset(dst, 0, size_t(c->length()));
+    } else {
+      for (int64_t i = 0; i < c->length(); ++i) dst[i] = !util::GetBit(bits, c->offset() + i);
+    }
+    dst += c->length();
+  }
+  return out;
+}
+
+py::dict Kind(const char* kind) {
+  py::dict d;
+  d["kind"] = kind;
+  return d;
+}
+
+template <typename T>
+py::dict NumericColumn(const ArrayVector& chunks, const char* masked_dtype,
+                       const ToPandasOptions& options) {
+  const bool nulls = AnyNulls(chunks);
+  py::dict d = Kind(nulls && !options.integer_nulls_as_float ? "masked" : "numpy");
+  if (!nulls && chunks.size() == 1 && options.zero_copy) {
+    d["values"] = ZeroCopy<T>(chunks[0]->values<T>(), chunks[0]->length(), chunks[0]);
+    return d;
+  }
+  if (!nulls && chunks.empty()) {
+    d["values"] = py::array_t<T>(0);
+    return d;
+  }
+  py::array_t<T> values = CopyValues<T>(chunks);
+  if (!nulls) {
+    d["values"] = values;
+    return d;
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    // Floats: nulls become NaN.
+    T* v = values.mutable_data();
+    int64_t k = 0;
+    for (const auto& c : chunks) {
+      for (int64_t i = 0; i < c->length(); ++i, ++k) {
+        if (c->IsNull(i)) v[k] = std::numeric_limits<T>::quiet_NaN();
+      }
+    }
+    d["kind"] = "numpy";
+    d["values"] = values;
+    return d;
+  } else {
+    py::array_t<bool> mask = NullMask(chunks);
+    if (options.integer_nulls_as_float) {
+      py::array_t<double> f(values.size());
+      double* out = f.mutable_data();
+      const T* in = values.data();
+      const bool* m = mask.data();
+      for (py::ssize_t i = 0; i < values.size(); ++i) {
+        out[i] = m[i] ? std::numeric_limits<double>::quiet_NaN() : double(in[i]);
+      }
+      d["values"] = f;
+      return d;
+    }
+    // Null slots hold arbitrary bytes; pandas shows them only through the mask,
+    // but zero them so that equal arrays compare equal value by value.
+    T* v = values.mutable_data();
+    const bool* m = mask.data();
+    for (py::ssize_t i = 0; i < values.size(); ++i) {
+      if (m[i]) v[i] = T(0);
+    }
+    d["values"] = values;
+    d["mask"] = mask;
+    d["dtype"] = masked_dtype;
+    return d;
+  }
+}
+
+py::dict BoolColumn(const ArrayVector& chunks, const ToPandasOptions& options) {
+  py::array_t<bool> values(TotalLength(chunks));
+  bool* dst = values.mutable_data();
+  for (const auto& c : chunks) {
+    columnar::BoolView view(*c);
+    for (int64_t i = 0; i < c->length(); ++i) dst[i] = view.IsValid(i) && view.Value(i);
+    dst += c->length();
+  }
+  if (!AnyNulls(chunks)) {
+    py::dict d = Kind("numpy");
+    d["values"] = values;
+    return d;
+  }
+  py::array_t<bool> mask = NullMask(chunks);
+  if (options.boolean_nulls_as_object) {
+    py::array out(py::dtype("O"), std::vector<py::ssize_t>{values.size()});
+    auto** objs = static_cast<PyObject**>(out.mutable_data());
+    for (py::ssize_t i = 0; i < values.size(); ++i) {
+      PyObject* o = mask.data()[i] ? Py_None : (values.data()[i] ? Py_True : Py_False);
+      Py_INCREF(o);
+      Py_XDECREF(objs[i]);
+      objs[i] = o;
+    }
+    py::dict d = Kind("object");
+    d["values"] = out;
+    return d;
+  }
+  py::dict d = Kind("masked");
+  d["values"] = values;
+  d["mask"] = mask;
+  d["dtype"] = "boolean";
+  return d;
+}
+
+int64_t NanosPerTick(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kSecond: return 1000000000;
+    case TimeUnit::kMilli: return 1000000;
+    case TimeUnit::kMicro: return 1000;
+    case TimeUnit::kNano: return 1;
+  }
+  return 1;
+}
+
+constexpr int64_t kNaT = std::numeric_limits<int64_t>::min();
+
+// Ticks of `unit` (int64 values, or int32 for date32 as days) to nanoseconds;
+// nulls become NaT. Out of pandas' range (years 1677-2262) is an error.
+py::array_t<int64_t> ToNanos(const ArrayVector& chunks, const std::string& column,
+                             int64_t factor, bool int32_days) {
+  py::array_t<int64_t> out(TotalLength(chunks));
+  int64_t* dst = out.mutable_data();
+  for (const auto& c : chunks) {
+    for (int64_t i = 0; i < c->length(); ++i) {
+      if (c->IsNull(i)) {
+        dst[i] = kNaT;
+        continue;
+      }
+      const int64_t v = int32_days ? int64_t(c->values<int32_t>()[i]) : c->values<int64_t>()[i];
+      int64_t ns;
+      if (__builtin_mul_overflow(v, factor, &ns) || ns == kNaT) {
+        throw StatusError(Status::Invalid(
+            "column '{}': value {} is outside the range of pandas' datetime64[ns] "
+            "(years 1677 to 2262); read it with timestamps='object'",
+            column, v));
+      }
+      dst[i] = ns;
+    }
+    dst += c->length();
+  }
+  return out;
+}
+
+py::object TzInfo(const std::string& tz) { return Types().tzinfo_of(tz); }
+
+// Python value of slot `i` of `array` (None for nulls).
+py::object ValueToPy(const Array& array, int64_t i);
+
+py::object DateToPy(int64_t days) {
+  const auto civil = columnar::CivilFromDays(days);
+  if (civil.year < 1 || civil.year > 9999) {
+    throw StatusError(Status::Invalid("date {} is outside Python's datetime.date range",
+                                      columnar::FormatDate(days)));
+  }
+  return py::reinterpret_steal<py::object>(
+      PyDate_FromDate(int(civil.year), civil.month, civil.day));
+}
+
+py::object TimestampToPy(int64_t ticks, TimeUnit unit, const std::string& tz) {
+  const int64_t per_second = columnar::TicksPerSecond(unit);
+  int64_t seconds = ticks / per_second;
+  int64_t rem = ticks % per_second;
+  if (rem < 0) {
+    rem += per_second;
+    seconds -= 1;
+  }
+  const int64_t micros = rem * 1000000 / per_second;
+  int64_t days = seconds / 86400;
+  int64_t sod = seconds % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    days -= 1;
+  }
+  const auto civil = columnar::CivilFromDays(days);
+  if (civil.year < 1 || civil.year > 9999) {
+    throw StatusError(Status::Invalid("timestamp {} is outside Python's datetime range",
+                                      columnar::FormatTimestamp(ticks, unit)));
+  }
+  py::object dt = py::reinterpret_steal<py::object>(PyDateTime_FromDateAndTime(
+      int(civil.year), civil.month, civil.day, int(sod / 3600), int(sod / 60 % 60),
+      int(sod % 60), int(micros)));
+  if (tz.empty()) return dt;
+  py::object utc = TzInfo("UTC");
+  py::object aware = dt.attr("replace")(py::arg("tzinfo") = utc);
+  return aware.attr("astimezone")(TzInfo(tz));
+}
+
+py::object TimeToPy(int64_t ticks, TimeUnit unit) {
+  const int64_t per_second = columnar::TicksPerSecond(unit);
+  const int64_t seconds = ticks / per_second;
+  const int64_t micros = (ticks % per_second) * 1000000 / per_second;
+  return py::reinterpret_steal<py::object>(PyTime_FromTime(
+      int(seconds / 3600 % 24), int(seconds / 60 % 60), int(seconds % 60), int(micros)));
+}
+
+py::object DurationToPy(int64_t ticks, TimeUnit unit) {
+  const int64_t per_second = columnar::TicksPerSecond(unit);
+  int64_t seconds = ticks / per_second;
+  int64_t rem = ticks % per_second;
+  if (rem < 0) {
+    rem += per_second;
+    seconds -= 1;
+  }
+  int64_t days = seconds / 86400;
+  int64_t sod = seconds % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    days -= 1;
+  }
+  return py::reinterpret_steal<py::object>(
+      PyDelta_FromDSU(int(days), int(sod), int(rem * 1000000 / per_second)));
+}
+
+py::object StringToPy(std::string_view s) {
+  return py::reinterpret_steal<py::object>(
+      PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace"));
+}
+
+py::object BytesToPy(std::string_view s) { return py::bytes(s.data(), s.size()); }
+
+py::object ValueToPy(const Array& array, int64_t i) {
+  if (array.IsNull(i)) return py::none();
+  const DataType& type = *array.type();
+  switch (type.id()) {
+    case TypeId::kNull: return py::none();
+    case TypeId::kBool: return py::bool_(columnar::BoolView(array).Value(i));
+    case TypeId::kInt8: return py::int_(array.values<int8_t>()[i]);
+    case TypeId::kInt16: return py::int_(array.values<int16_t>()[i]);
+    case TypeId::kInt32: return py::int_(array.values<int32_t>()[i]);
+    case TypeId::kInt64: return py::int_(array.values<int64_t>()[i]);
+    case TypeId::kUInt8: return py::int_(array.values<uint8_t>()[i]);
+    case TypeId::kUInt16: return py::int_(array.values<uint16_t>()[i]);
+    case TypeId::kUInt32: return py::int_(array.values<uint32_t>()[i]);
+    case TypeId::kUInt64: return py::int_(array.values<uint64_t>()[i]);
+    case TypeId::kFloat16: {
+      uint16_t bits = array.values<uint16_t>()[i];
+      // Half to double: sign, 5-bit exponent, 10-bit mantissa.
+      const int sign = bits >> 15, exp = (bits >> 10) & 31, mant = bits & 1023;
+      double v;
+      if (exp == 0) {
+        v = std::ldexp(mant, -24);
+      } else if (exp == 31) {
+        v = mant ? std::numeric_limits<double>::quiet_NaN()
+                 : std::numeric_limits<double>::infinity();
+      } else {
+        v = std::ldexp(mant + 1024, exp - 25);
+      }
+      return py::float_(sign ? -v : v);
+    }
+    case TypeId::kFloat32: return py::float_(array.values<float>()[i]);
+    case TypeId::kFloat64: return py::float_(array.values<double>()[i]);
+    case TypeId::kDecimal128:
+    case TypeId::kDecimal256: {
+      const int32_t width = type.byte_width();
+      const uint8_t* bytes = array.buffer(1)->data() + (array.offset() + i) * width;
+      return Types().decimal(columnar::DecimalToString(bytes, width, type.scale()));
+    }
+    case TypeId::kDate32: return DateToPy(array.values<int32_t>()[i]);
+    case TypeId::kDate64: {
+      int64_t ms = array.values<int64_t>()[i];
+      int64_t days = ms / 86400000;
+      if (ms % 86400000 < 0) days -= 1;
+      return DateToPy(days);
+    }
+    case TypeId::kTime32: return TimeToPy(array.values<int32_t>()[i], type.unit());
+    case TypeId::kTime64: return TimeToPy(array.values<int64_t>()[i], type.unit());
+    case TypeId::kTimestamp:
+      return TimestampToPy(array.values<int64_t>()[i], type.unit(), type.timezone());
+    case TypeId::kDuration: return DurationToPy(array.values<int64_t>()[i], type.unit());
+    case TypeId::kIntervalMonthDayNano: {
+      const uint8_t* p = array.buffer(1)->data() + (array.offset() + i) * 16;
+      int32_t months, days;
+      int64_t nanos;
+      std::memcpy(&months, p, 4);
+      std::memcpy(&days, p + 4, 4);
+      std::memcpy(&nanos, p + 8, 8);
+      return py::make_tuple(months, days, nanos);
+    }
+    case TypeId::kString:
+    case TypeId::kLargeString:
+    case TypeId::kStringView: return StringToPy(columnar::GetBytes(array, i));
+    case TypeId::kBinary:
+    case TypeId::kLargeBinary:
+    case TypeId::kBinaryView:
+    case TypeId::kFixedSizeBinary: return BytesToPy(columnar::GetBytes(array, i));
+    case TypeId::kList:
+    case TypeId::kLargeList:
+    case TypeId::kFixedSizeList:
+    case TypeId::kMap: {
+      int64_t begin, end;
+      if (type.id() == TypeId::kLargeList) {
+        columnar::ListView<int64_t> v(array);
+        begin = v.value_offset(i);
+        end = begin + v.value_length(i);
+      } else if (type.id() == TypeId::kFixedSizeList) {
+        begin = (array.offset() + i) * type.list_size();
+        end = begin + type.list_size();
+      } else {
+        columnar::ListView<int32_t> v(array);
+        begin = v.value_offset(i);
+        end = begin + v.value_length(i);
+      }
+      const Array& values = *array.child(0);
+      py::list out;
+      if (type.id() == TypeId::kMap) {
+        auto keys = values.field(0);
+        auto items = values.field(1);
+        for (int64_t k = begin; k < end; ++k) {
+          out.append(py::make_tuple(ValueToPy(*keys, k), ValueToPy(*items, k)));
+        }
+      } else {
+        for (int64_t k = begin; k < end; ++k) out.append(ValueToPy(values, k));
+      }
+      return out;
+    }
+    case TypeId::kStruct: {
+      py::dict out;
+      for (int f = 0; f < type.num_fields(); ++f) {
+        // Children are unsliced: index them with the parent's offset.
+        out[py::str(type.field(f)->name())] =
+            ValueToPy(*array.child(f), array.offset() + i);
+      }
+      return out;
+    }
+    case TypeId::kDictionary: {
+      int64_t index = 0;
+      switch (type.index_type()->id()) {
+        case TypeId::kInt8: index = array.values<int8_t>()[i]; break;
+        case TypeId::kInt16: index = array.values<int16_t>()[i]; break;
+        case TypeId::kInt32: index = array.values<int32_t>()[i]; break;
+        case TypeId::kInt64: index = array.values<int64_t>()[i]; break;
+        case TypeId::kUInt8: index = array.values<uint8_t>()[i]; break;
+        case TypeId::kUInt16: index = array.values<uint16_t>()[i]; break;
+        case TypeId::kUInt32: index = array.values<uint32_t>()[i]; break;
+        default: index = int64_t(array.values<uint64_t>()[i]); break;
+      }
+      return ValueToPy(*array.dictionary(), index);
+    }
+  }
+  throw StatusError(Status::Unsupported("no Python value for type {}", type.ToString()));
+}
+
+py::array ObjectValues(const ArrayVector& chunks) {
+  py::array out(py::dtype("O"), std::vector<py::ssize_t>{TotalLength(chunks)});
+  auto** objs = static_cast<PyObject**>(out.mutable_data());
+  int64_t k = 0;
+  for (const auto& c : chunks) {
+    const bool is_string = c->type()->id() == TypeId::kString;
+    const bool is_binary = c->type()->id() == TypeId::kBinary;
+    if (is_string || is_binary) {
+      // The common case, without the per-value dispatch.
+      columnar::OffsetBinaryView<int32_t> view(*c);
+      for (int64_t i = 0; i < c->length(); ++i, ++k) {
+        PyObject* o;
+        if (view.IsNull(i)) {
+          o = Py_None;
+          Py_INCREF(o);
+        } else {
+          std::string_view s = view.Value(i);
+          o = is_string ? PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace")
+                        : PyBytes_FromStringAndSize(s.data(), py::ssize_t(s.size()));
+          if (o == nullptr) throw py::error_already_set();
+        }
+        Py_XDECREF(objs[k]);
+        objs[k] = o;
+      }
+      continue;
+    }
+    for (int64_t i = 0; i < c->length(); ++i, ++k) {
+      py::object o = ValueToPy(*c, i);
+      Py_XDECREF(objs[k]);
+      objs[k] = o.release().ptr();
+    }
+  }
+  return out;
+}
+
+py::dict ColumnToPandas(const std::string& name, const TypePtr& type, const ArrayVector& chunks,
+                        const ToPandasOptions& options);
+
+py::dict DictionaryColumn(const std::string& name, const TypePtr& type,
+                          const ArrayVector& chunks, const ToPandasOptions& options) {
+  // Categorical: one set of categories for all chunks (unified by value bytes when
+  // the chunks' dictionaries differ), codes -1 for nulls.
+  const TypePtr& value_type = type->dictionary_value_type();
+  ArrayVector dictionaries;
+  std::vector<std::vector<int64_t>> remap(chunks.size());
+  std::unordered_map<std::string, int64_t> seen;
+  columnar::ArrayVector unified_parts;
+  const bool same = [&] {
+    for (const auto& c : chunks) {
+      if (c->dictionary() != chunks[0]->dictionary() &&
+          !c->dictionary()->Equals(*chunks[0]->dictionary())) {
+        return false;
+      }
+    }
+    return true;
+  }();
+  ArrayPtr categories;
+  if (chunks.empty()) {
+    categories = Unwrap(columnar::MakeArrayOfNulls(value_type, 0));
+  } else if (same) {
+    categories = chunks[0]->dictionary();
+  } else {
+    std::vector<std::pair<size_t, int64_t>> picks;  // (chunk, dictionary index)
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      const Array& dict = *chunks[c]->dictionary();
+      for (int64_t j = 0; j < dict.length(); ++j) {
+        std::string key = dict.IsNull(j) ? std::string("\0null", 5)
+                                         : std::string(columnar::DictionaryKeyBytes(dict, j));
+        auto [it, inserted] = seen.emplace(std::move(key), int64_t(picks.size()));
+        if (inserted) picks.emplace_back(c, j);
+        remap[c].push_back(it->second);
+      }
+    }
+    ArrayVector pieces;
+    for (auto [c, j] : picks) pieces.push_back(chunks[c]->dictionary()->Slice(j, 1));
+    categories = Unwrap(columnar::Concatenate(pieces));
+  }
+  py::array_t<int32_t> codes(TotalLength(chunks));
+  int32_t* dst = codes.mutable_data();
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const Array& a = *chunks[c];
+    for (int64_t i = 0; i < a.length(); ++i) {
+      if (a.IsNull(i)) {
+        dst[i] = -1;
+        continue;
+      }
+      int64_t index;
+      switch (a.type()->index_type()->id()) {
+        case TypeId::kInt8: index = a.values<int8_t>()[i]; break;
+        case TypeId::kInt16: index = a.values<int16_t>()[i]; break;
+        case TypeId::kInt32: index = a.values<int32_t>()[i]; break;
+        case TypeId::kUInt8: index = a.values<uint8_t>()[i]; break;
+        case TypeId::kUInt16: index = a.values<uint16_t>()[i]; break;
+        case TypeId::kUInt32: index = a.values<uint32_t>()[i]; break;
+        case TypeId::kUInt64: index = int64_t(a.values<uint64_t>()[i]); break;
+        default: index = a.values<int64_t>()[i]; break;
+      }
+      if (!same) index = remap[c][size_t(index)];
+      dst[i] = int32_t(index);
+    }
+    dst += a.length();
+  }
+  py::dict d = Kind("categorical");
+  d["codes"] = codes;
+  d["categories"] = ColumnToPandas(name, value_type, {categories}, options);
+  d["ordered"] = type->ordered();
+  return d;
+}
+
+py::dict ColumnToPandas(const std::string& name, const TypePtr& type, const ArrayVector& chunks,
+                        const ToPandasOptions& options) {
+  switch (type->id()) {
+    case TypeId::kInt8: return NumericColumn<int8_t>(chunks, "Int8", options);
+    case TypeId::kInt16: return NumericColumn<int16_t>(chunks, "Int16", options);
+    case TypeId::kInt32: return NumericColumn<int32_t>(chunks, "Int32", options);
+    case TypeId::kInt64: return NumericColumn<int64_t>(chunks, "Int64", options);
+    case TypeId::kUInt8: return NumericColumn<uint8_t>(chunks, "UInt8", options);
+    case TypeId::kUInt16: return NumericColumn<uint16_t>(chunks, "UInt16", options);
+    case TypeId::kUInt32: return NumericColumn<uint32_t>(chunks, "UInt32", options);
+    case TypeId::kUInt64: return NumericColumn<uint64_t>(chunks, "UInt64", options);
+    case TypeId::kFloat32: return NumericColumn<float>(chunks, "Float32", options);
+    case TypeId::kFloat64: return NumericColumn<double>(chunks, "Float64", options);
+    case TypeId::kFloat16: {
+      // NumPy float16 shares the IEEE half layout.
+      py::dict d = NumericColumn<uint16_t>(chunks, "UInt16", {.integer_nulls_as_float = false,
+                                                              .zero_copy = options.zero_copy});
+      py::array values = d["values"];
+      d["values"] = values.attr("view")("float16");
+      if (d.contains("mask")) {
+        py::array v = d["values"].attr("copy")();
+        v[py::array(d["mask"])] = py::float_(std::numeric_limits<double>::quiet_NaN());
+        d = Kind("numpy");
+        d["values"] = v;
+      }
+      return d;
+    }
+    case TypeId::kBool: return BoolColumn(chunks, options);
+    case TypeId::kTimestamp: {
+      if (options.timestamps_as_object) break;
+      py::dict d = Kind("datetime");
+      d["values"] = ToNanos(chunks, name, NanosPerTick(type->unit()), false);
+      d["tz"] = type->timezone().empty() ? py::object(py::none()) : py::str(type->timezone());
+      return d;
+    }
+    case TypeId::kDate32:
+    case TypeId::kDate64: {
+      if (!options.dates_as_datetime64) break;
+      py::dict d = Kind("datetime");
+      d["values"] = type->id() == TypeId::kDate32
+                        ? ToNanos(chunks, name, int64_t(86400) * 1000000000, true)
+                        : ToNanos(chunks, name, 1000000, false);
+      d["tz"] = py::none();
+      return d;
+    }
+    case TypeId::kDuration: {
+      py::dict d = Kind("timedelta");
+      d["values"] = ToNanos(chunks, name, NanosPerTick(type->unit()), false);
+      return d;
+    }
+    case TypeId::kDictionary: return DictionaryColumn(name, type, chunks, options);
+    case TypeId::kString:
+    case TypeId::kLargeString:
+    case TypeId::kStringView: {
+      py::dict d = Kind(options.strings_as_string_dtype ? "string" : "object");
+      d["values"] = ObjectValues(chunks);
+      return d;
+    }
+    default: break;
+  }
+  py::dict d = Kind("object");
+  d["values"] = ObjectValues(chunks);
+  return d;
+}
+
+ToPandasOptions ParseOptions(const py::dict& o) {
+  ToPandasOptions options;
+  auto get = [&](const char* key, const char* value) {
+    return o.contains(key) && py::str(o[key]).cast<std::string>() == value;
+  };
+  options.integer_nulls_as_float = get("integer_nulls", "float");
+  options.boolean_nulls_as_object = get("boolean_nulls", "object");
+  options.strings_as_string_dtype = get("strings", "string");
+  options.dates_as_datetime64 = get("dates", "datetime64");
+  options.timestamps_as_object = get("timestamps", "object");
+  if (o.contains("zero_copy")) options.zero_copy = o["zero_copy"].cast<bool>();
+  return options;
+}
+
+// --- From pandas ------------------------------------------------------------------
+
+columnar::BufferPtr ValidityFromMask(const py::object& mask, int64_t length,
+                                     int64_t* null_count) {
+  *null_count = 0;
+  if (mask.is_none()) return nullptr;
+  auto m = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
+  if (!m || m.size() != length) {
+    throw StatusError(Status::Invalid("mask must be a boolean array of {} values", length));
+  }
+  auto bits = Unwrap(columnar::MutableBuffer::AllocateZeroed((length + 7) / 8));
+  const bool* src = m.data();
+  for (int64_t i = 0; i < length; ++i) {
+    if (!src[i]) {
+      util::SetBit(bits->mutable_data(), i);
+    } else {
+      ++*null_count;
+    }
+  }
+  if (*null_count == 0) return nullptr;
+  return bits;
+}
+
+ArrayHandle ArrayFromFixed(const std::string& type_text, const py::buffer& data,
+                           const py::object& mask) {
+  TypePtr type = Unwrap(columnar::ParseType(type_text));
+  const int width = type->bit_width();
+  if (width < 8 || width % 8 != 0) {
+    throw StatusError(Status::Invalid("array_from_fixed: {} is not a fixed-width type", type_text));
+  }
+  py::buffer_info info = data.request();
+  const int64_t bytes = info.size * info.itemsize;
+  const int64_t length = bytes / (width / 8);
+  if (length * (width / 8) != bytes) {
+    throw StatusError(Status::Invalid("array_from_fixed: {} bytes do not hold whole {} values",
+                                      bytes, type_text));
+  }
+  int64_t null_count = 0;
+  auto validity = ValidityFromMask(mask, length, &null_count);
+  auto values = Unwrap(columnar::Buffer::Copy(
+      std::string_view(static_cast<const char*>(info.ptr), size_t(bytes))));
+  return {columnar::Array::Make(type, length, {validity, values}, {}, nullptr, null_count)};
+}
+
+ArrayHandle ArrayFromBool(const py::array_t<bool, py::array::c_style | py::array::forcecast>& values,
+                          const py::object& mask) {
+  const int64_t length = values.size();
+  int64_t null_count = 0;
+  auto validity = ValidityFromMask(mask, length, &null_count);
+  auto bits = Unwrap(columnar::MutableBuffer::AllocateZeroed((length + 7) / 8));
+  const bool* src = values.data();
+  for (int64_t i = 0; i < length; ++i) {
+    if (src[i]) util::SetBit(bits->mutable_data(), i);
+  }
+  return {columnar::Array::Make(columnar::boolean(), length, {validity, bits}, {}, nullptr,
+                                null_count)};
+}
+
+bool IsMissing(PyObject* o) {
+  if (o == Py_None || o == Types().pd_na.ptr()) return true;
+  if (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) return true;
+  // NaT and numpy NaN scalars.
+  PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(o));
+  (void)type;
+  return false;
+}
+
+// Strings or bytes from an object array: kind "string" takes str only, "binary"
+// bytes (and bytearray/memoryview), None/NaN/pd.NA are nulls.
+ArrayHandle ArrayFromObjects(const py::array& values, const std::string& kind,
+                             const std::string& column) {
+  if (values.dtype().kind() != 'O') {
+    throw StatusError(Status::Invalid("array_from_objects needs an object array"));
+  }
+  const bool binary = kind == "binary";
+  const int64_t length = values.size();
+  py::array contiguous = py::array::ensure(values, py::array::c_style);
+  auto** objs = static_cast<PyObject**>(const_cast<void*>(contiguous.data()));
+  auto validity = Unwrap(columnar::MutableBuffer::AllocateZeroed((length + 7) / 8));
+  auto offsets = Unwrap(columnar::MutableBuffer::Allocate((length + 1) * 8));
+  auto* off = reinterpret_cast<int64_t*>(offsets->mutable_data());
+  std::string data;
+  int64_t nulls = 0;
+  off[0] = 0;
+  for (int64_t i = 0; i < length; ++i) {
+    PyObject* o = objs[i];
+    if (IsMissing(o)) {
+      ++nulls;
+    } else if (!binary && PyUnicode_Check(o)) {
+      Py_ssize_t n;
+      const char* s = PyUnicode_AsUTF8AndSize(o, &n);
+      if (s == nullptr) throw py::error_already_set();
+      data.append(s, size_t(n));
+      util::SetBit(validity->mutable_data(), i);
+    } else if (binary && PyBytes_Check(o)) {
+      data.append(PyBytes_AS_STRING(o), size_t(PyBytes_GET_SIZE(o)));
+      util::SetBit(validity->mutable_data(), i);
+    } else if (binary && (PyByteArray_Check(o) || PyMemoryView_Check(o))) {
+      py::bytes b = py::reinterpret_borrow<py::object>(o).attr("__bytes__")();
+      std::string_view sv = b;
+      data.append(sv);
+      util::SetBit(validity->mutable_data(), i);
+    } else {
+      throw StatusError(Status::SchemaMismatch(
+          "column '{}': row {} holds a {} where {} values were expected", column, i,
+          Py_TYPE(o)->tp_name, binary ? "bytes" : "str"));
+    }
+    off[i + 1] = int64_t(data.size());
+  }
+  const bool large = data.size() > size_t(std::numeric_limits<int32_t>::max());
+  columnar::BufferPtr offsets_out;
+  if (large) {
+    offsets_out = offsets;
+  } else {
+    auto narrow = Unwrap(columnar::MutableBuffer::Allocate((length + 1) * 4));
+    auto* o32 = reinterpret_cast<int32_t*>(narrow->mutable_data());
+    for (int64_t i = 0; i <= length; ++i) o32[i] = int32_t(off[i]);
+    offsets_out = narrow;
+  }
+  TypePtr type = binary ? (large ? columnar::large_binary() : columnar::binary())
+                        : (large ? columnar::large_utf8() : columnar::utf8());
+  auto data_buffer = Unwrap(columnar::Buffer::Copy(data));
+  return {columnar::Array::Make(type, length,
+                                {nulls ? columnar::BufferPtr(validity) : nullptr, offsets_out,
+                                 data_buffer},
+                                {}, nullptr, nulls)};
+}
+
+// A nested array from parts built in Python: "list" or "large_list" (offsets + one
+// child), "struct" (children named by `names`), "map" (offsets + a struct child of
+// keys and values). The type comes from the children's types.
+ArrayHandle ArrayFromParts(const std::string& kind, int64_t length, const py::object& mask,
+                           const py::object& offsets, const std::vector<ArrayHandle>& children,
+                           const std::vector<std::string>& names) {
+  int64_t null_count = 0;
+  auto validity = ValidityFromMask(mask, length, &null_count);
+  ArrayVector kids;
+  for (const auto& c : children) kids.push_back(c.array);
+  std::vector<columnar::BufferPtr> buffers{validity};
+  if (!offsets.is_none()) {
+    auto o = py::array::ensure(offsets, py::array::c_style);
+    if (!o) throw py::error_already_set();
+    buffers.push_back(Unwrap(columnar::Buffer::Copy(std::string_view(
+        static_cast<const char*>(o.data()), size_t(o.size() * o.itemsize())))));
+  }
+  TypePtr type;
+  if (kind == "list" || kind == "large_list") {
+    if (kids.size() != 1) throw StatusError(Status::Invalid("a list has one child"));
+    type = kind == "list" ? columnar::list(kids[0]->type()) : columnar::large_list(kids[0]->type());
+  } else if (kind == "struct") {
+    if (names.size() != kids.size()) {
+      throw StatusError(Status::Invalid("{} names for {} struct children", names.size(), kids.size()));
+    }
+    columnar::FieldVector fields;
+    for (size_t i = 0; i < kids.size(); ++i) {
+      fields.push_back(columnar::field(names[i], kids[i]->type()));
+    }
+    type = columnar::struct_(fields);
+  } else if (kind == "map") {
+    if (kids.size() != 1 || kids[0]->type_id() != TypeId::kStruct ||
+        kids[0]->num_children() != 2) {
+      throw StatusError(Status::Invalid("a map has one struct child of keys and values"));
+    }
+    const ArrayPtr& entries = kids[0];
+    type = columnar::map(entries->type()->field(0)->type(), entries->type()->field(1)->type());
+    kids[0] = columnar::Array::Make(type->field(0)->type(), entries->length(), entries->buffers(),
+                                    entries->children(), nullptr, entries->null_count(),
+                                    entries->offset());
+  } else {
+    throw StatusError(Status::Invalid("array_from_parts: unknown kind '{}'", kind));
+  }
+  ArrayPtr array = columnar::Array::Make(type, length, std::move(buffers), std::move(kids),
+                                         nullptr, null_count);
+  Check(array->ValidateFull());
+  return {array};
+}
+
+// A record batch of named arrays, with schema metadata (str to str).
+ArrowTable BatchFromArrays(const std::vector<std::string>& names,
+                           const std::vector<ArrayHandle>& arrays,
+                           const std::map<std::string, std::string>& metadata,
+                           const std::vector<bool>& nullable) {
+  if (names.size() != arrays.size()) {
+    throw StatusError(Status::Invalid("{} names for {} arrays", names.size(), arrays.size()));
+  }
+  columnar::FieldVector fields;
+  ArrayVector columns;
+  int64_t rows = arrays.empty() ? 0 : arrays[0].array->length();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (arrays[i].array->length() != rows) {
+      throw StatusError(Status::Invalid("column '{}' has {} rows, the first {}", names[i],
+                                        arrays[i].array->length(), rows));
+    }
+    const bool is_nullable = i < nullable.size() ? bool(nullable[i]) : true;
+    fields.push_back(columnar::field(names[i], arrays[i].array->type(), is_nullable));
+    columns.push_back(arrays[i].array);
+  }
+  std::vector<std::pair<std::string, std::string>> pairs(metadata.begin(), metadata.end());
+  auto schema = columnar::schema(fields, pairs.empty() ? nullptr
+                                                       : columnar::KeyValueMetadata::Make(pairs));
+  ArrowTable out;
+  out.schema = schema;
+  out.batches.push_back(Unwrap(columnar::RecordBatch::Make(schema, rows, columns)));
+  return out;
+}
+
+}  // namespace
+
+void RegisterPandas(py::module_& m) {
+  PyDateTime_IMPORT;
+  py::class_<ArrayHandle>(m, "Array", "One Arrow array being assembled into a batch.")
+      .def_property_readonly("type",
+                             [](const ArrayHandle& a) { return a.array->type()->ToString(); })
+      .def("__len__", [](const ArrayHandle& a) { return a.array->length(); })
+      .def_property_readonly("null_count",
+                             [](const ArrayHandle& a) { return a.array->null_count(); });
+
+  m.def(
+      "to_pandas_parts",
+      [](const ArrowTable& table, const py::dict& options) {
+        const ToPandasOptions o = ParseOptions(options);
+        py::list columns;
+        for (int c = 0; c < table.schema->num_fields(); ++c) {
+          ArrayVector chunks;
+          for (const auto& b : table.batches) chunks.push_back(b->column(c));
+          const auto& f = table.schema->field(c);
+          columns.append(ColumnToPandas(f->name(), f->type(), chunks, o));
+          CheckSignals();
+        }
+        return columns;
+      },
+      py::arg("table"), py::arg("options"));
+  m.def(
+      "column_buffer_address",
+      [](const ArrowTable& table, int column) -> uintptr_t {
+        if (table.batches.size() != 1) return 0;
+        const auto& a = table.batches[0]->column(column);
+        return a->buffer(1) ? reinterpret_cast<uintptr_t>(a->buffer(1)->data()) +
+                                  uintptr_t(a->offset() * a->type()->bit_width() / 8)
+                            : 0;
+      },
+      "Address of a one-batch column's values (tests check zero-copy with it).");
+  m.def("array_from_fixed", &ArrayFromFixed, py::arg("type"), py::arg("data"),
+        py::arg("mask") = py::none());
+  m.def("array_from_bool", &ArrayFromBool, py::arg("values"), py::arg("mask") = py::none());
+  m.def("array_from_objects", &ArrayFromObjects, py::arg("values"), py::arg("kind"),
+        py::arg("column") = "");
+  m.def("array_from_parts", &ArrayFromParts, py::arg("kind"), py::arg("length"),
+        py::arg("mask"), py::arg("offsets"), py::arg("children"),
+        py::arg("names") = std::vector<std::string>{});
+  m.def("array_of_nulls", [](const std::string& type_text, int64_t length) {
+    return ArrayHandle{
+        Unwrap(columnar::MakeArrayOfNulls(Unwrap(columnar::ParseType(type_text)), length))};
+  });
+  m.def("batch_from_arrays", &BatchFromArrays, py::arg("names"), py::arg("arrays"),
+        py::arg("metadata") = std::map<std::string, std::string>{},
+        py::arg("nullable") = std::vector<bool>{});
+  m.def("column_array", [](const ArrowTable& table, int column) {
+    ArrayVector chunks;
+    for (const auto& b : table.batches) chunks.push_back(b->column(column));
+    if (chunks.empty()) {
+      return ArrayHandle{Unwrap(
+          columnar::MakeArrayOfNulls(table.schema->field(column)->type(), 0))};
+    }
+    return ArrayHandle{chunks.size() == 1 ? chunks[0] : Unwrap(columnar::Concatenate(chunks))};
+  });
+}
+
+}  // namespace quire::python
