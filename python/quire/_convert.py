@@ -55,6 +55,14 @@ def tzinfo(name):
     return zoneinfo.ZoneInfo(name)
 
 
+def _pandas_tz(name):
+    """What pandas takes for a time zone: its own resolution of names (pytz in
+    pandas 1.x), a fixed tzinfo for offsets."""
+    if name and name[0] in "+-":
+        return tzinfo(name)
+    return "UTC" if name in ("UTC", "utc", "Z", "Etc/UTC") else name
+
+
 def _tz_name(tz):
     """Arrow's time zone string for a pandas/pytz/zoneinfo tzinfo."""
     key = getattr(tz, "key", None) or getattr(tz, "zone", None)
@@ -142,11 +150,20 @@ def _objects_to_array(values, column):
         if isinstance(first, decimal.Decimal):
             return _decimal_array(values, mask, column)
         if isinstance(first, (datetime.datetime, pd.Timestamp)):
-            series = pd.Series(values)
-            converted = pd.to_datetime(series, utc=first.tzinfo is not None)
-            if first.tzinfo is not None:
-                converted = converted.dt.tz_convert(first.tzinfo)
-            return _series_to_array(converted, column)
+            if any(isinstance(v, pd.Timestamp) and v.nanosecond for v in values):
+                series = pd.Series(values)
+                converted = pd.to_datetime(series, utc=first.tzinfo is not None)
+                if first.tzinfo is not None:
+                    converted = converted.dt.tz_convert(first.tzinfo)
+                return _series_to_array(converted, column)
+            # Microseconds, Python's resolution: any year datetime holds.
+            aware = first.tzinfo is not None
+            epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc if aware else None)
+            step = datetime.timedelta(microseconds=1)
+            micros = np.array([(v - epoch) // step if not m else 0 for v, m in zip(values, mask)],
+                              dtype=np.int64)
+            tz = f", tz={_tz_name(first.tzinfo)}" if aware else ""
+            return _quire.array_from_fixed(f"timestamp[us{tz}]", micros, mask if any_null else None)
         if isinstance(first, datetime.date):
             epoch = datetime.date(1970, 1, 1).toordinal()
             days = np.array([v.toordinal() - epoch if not m else 0 for v, m in zip(values, mask)],
@@ -345,7 +362,7 @@ def _part_to_array(part, length):
         values = part["values"].view("datetime64[ns]")
         if part["tz"] is None:
             return values
-        return pd.arrays.DatetimeArray(values, dtype=pd.DatetimeTZDtype(tz=tzinfo(part["tz"])))
+        return pd.arrays.DatetimeArray(values, dtype=pd.DatetimeTZDtype(tz=_pandas_tz(part["tz"])))
     if kind == "timedelta":
         return part["values"].view("timedelta64[ns]")
     if kind == "categorical":
@@ -387,6 +404,19 @@ def _restore_dtype(values, meta):
             if categories is not None:
                 return pd.Categorical(values, categories=categories, ordered=extra.get("ordered", False))
             return pd.Categorical(values, ordered=extra.get("ordered", False))
+        if pandas_type == "datetimetz" and isinstance(values, pd.arrays.DatetimeArray) \
+                and extra.get("timezone"):
+            return values.tz_convert(_pandas_tz(extra["timezone"]))
+        if numpy_type and numpy_type.startswith("timedelta64") and \
+                getattr(values, "dtype", None) is not None and values.dtype.kind in "iu" or \
+                (numpy_type and numpy_type.startswith("timedelta64")
+                 and isinstance(values, pd.arrays.IntegerArray)):
+            # Parquet has no duration type: durations are stored as integers.
+            if isinstance(values, pd.arrays.IntegerArray):
+                data = values._data.astype("int64").view("m8[ns]").copy()
+                data[values._mask] = np.timedelta64("NaT")
+                return data
+            return np.asarray(values, dtype="int64").view("m8[ns]")
         if numpy_type in _MASKED or numpy_type == "boolean":
             if isinstance(values, np.ndarray) or (numpy_type == "boolean" and values.dtype == object):
                 return pd.array(values, dtype=numpy_type)

@@ -4,6 +4,10 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 #include "common.h"
 #include "quire/compute/expression.h"
 #include "quire/io/file_system.h"
@@ -11,6 +15,9 @@
 #include "quire/parquet/file_writer.h"
 #include "quire/parquet/schema.h"
 #include "quire/parquet/statistics.h"
+#include "quire/columnar/type_parse.h"
+#include "quire/table/schema.h"
+#include "quire/util/bit_util.h"
 
 namespace quire::python {
 namespace {
@@ -147,6 +154,146 @@ Result<parquet::CompressionCodec> CodecByName(std::string name) {
   if (name == "lz4" || name == "lz4_raw") return parquet::CompressionCodec::kLz4Raw;
   return Status::Invalid("unknown compression '{}' (none, snappy, gzip, brotli, zstd, lz4)",
                          name);
+}
+
+void CollectColumns(const compute::Expression& e, std::set<std::string>* out) {
+  if (e.kind() == compute::Expression::Kind::kColumn) out->insert(e.column());
+  if (e.left()) CollectColumns(*e.left(), out);
+  if (e.right()) CollectColumns(*e.right(), out);
+}
+
+// One file of a Hive-partitioned folder: its columns, then the partition columns
+// (constant, typed from `partitions`: name -> (type, value or None)), filtered.
+// A filter on partition columns only is decided without reading the file; one on
+// file columns only is pushed down to the reader; a mixed one is applied after.
+ArrowTable ReadParquetPart(const std::string& url,
+                           const std::optional<std::vector<std::string>>& columns,
+                           const std::optional<std::string>& filter,
+                           const std::vector<std::tuple<std::string, std::string,
+                                                        std::optional<std::string>>>& partitions) {
+  compute::ExpressionPtr expr = ParseFilter(filter);
+  std::set<std::string> partition_names;
+  columnar::FieldVector partition_fields;
+  columnar::ArrayVector one_row;
+  for (const auto& [name, type_text, value] : partitions) {
+    auto type = Unwrap(columnar::ParseType(type_text));
+    partition_names.insert(name);
+    partition_fields.push_back(columnar::field(name, type));
+    one_row.push_back(Unwrap(table::PartitionValueArray(type, value, 1)));
+  }
+  std::set<std::string> referenced;
+  if (expr) CollectColumns(*expr, &referenced);
+  bool only_partitions = expr != nullptr, only_file = true;
+  for (const auto& c : referenced) {
+    if (partition_names.count(c)) {
+      only_file = false;
+    } else {
+      only_partitions = false;
+    }
+  }
+  if (only_partitions) {
+    auto batch = Unwrap(columnar::RecordBatch::Make(columnar::schema(partition_fields), 1, one_row));
+    auto mask = Unwrap(compute::Evaluate(*expr, *batch));
+    const bool keep = !mask->IsNull(0) && util::GetBit(mask->buffer(1)->data(), mask->offset());
+    expr = nullptr;
+    if (!keep) {
+      // Nothing of this file is wanted: an empty result of the right shape.
+      auto file = OpenFile(url);
+      auto options = MakeReadOptions(std::nullopt, std::nullopt, 1, 0);
+      columnar::FieldVector fields;
+      for (const auto& f : file->schema()->fields()) {
+        if ((!columns || std::find(columns->begin(), columns->end(), f->name()) != columns->end()) &&
+            !partition_names.count(f->name())) {
+          fields.push_back(f);
+        }
+      }
+      for (const auto& f : partition_fields) {
+        if (!columns || std::find(columns->begin(), columns->end(), f->name()) != columns->end()) {
+          fields.push_back(f);
+        }
+      }
+      ArrowTable out;
+      out.schema = columnar::schema(fields);
+      return out;
+    }
+  }
+  auto file = OpenFile(url);
+  std::optional<std::vector<std::string>> file_columns;
+  if (columns) {
+    file_columns.emplace();
+    for (const auto& c : *columns) {
+      if (!partition_names.count(c)) file_columns->push_back(c);
+    }
+    if (expr && !only_file) {
+      for (const auto& c : referenced) {
+        if (!partition_names.count(c) &&
+            std::find(file_columns->begin(), file_columns->end(), c) == file_columns->end()) {
+          file_columns->push_back(c);
+        }
+      }
+    }
+  }
+  parquet::ReadOptions options;
+  if (file_columns) options.columns = *file_columns;
+  if (expr && only_file) options.filter = expr;
+  options.batch_rows = 1 << 20;
+  auto reader = Unwrap(WithoutGil([&] { return file->Read(options); }));
+  ArrowTable in = ReadAll(*reader);
+  ArrowTable out;
+  // The output: file columns (as asked) and partition columns.
+  columnar::FieldVector fields;
+  std::vector<int> file_indices;
+  for (int i = 0; i < in.schema->num_fields(); ++i) {
+    const auto& f = in.schema->field(i);
+    if (partition_names.count(f->name())) continue;
+    if (columns && std::find(columns->begin(), columns->end(), f->name()) == columns->end()) continue;
+    fields.push_back(f);
+    file_indices.push_back(i);
+  }
+  std::vector<size_t> part_indices;
+  for (size_t p = 0; p < partition_fields.size(); ++p) {
+    const auto& name = partition_fields[p]->name();
+    if (columns && std::find(columns->begin(), columns->end(), name) == columns->end() &&
+        !(expr && !only_file && referenced.count(name))) {
+      continue;
+    }
+    part_indices.push_back(p);
+  }
+  // With a mixed filter, evaluate on the full batch (file + partition columns).
+  columnar::FieldVector full_fields;
+  for (int i = 0; i < in.schema->num_fields(); ++i) {
+    if (!partition_names.count(in.schema->field(i)->name())) full_fields.push_back(in.schema->field(i));
+  }
+  for (size_t p : part_indices) full_fields.push_back(partition_fields[p]);
+  auto full_schema = columnar::schema(full_fields);
+  for (const auto& f : fields) (void)f;
+  columnar::FieldVector out_fields = fields;
+  for (size_t p : part_indices) {
+    const auto& name = partition_fields[p]->name();
+    if (!columns || std::find(columns->begin(), columns->end(), name) != columns->end()) {
+      out_fields.push_back(partition_fields[p]);
+    }
+  }
+  out.schema = columnar::schema(out_fields);
+  for (const auto& b : in.batches) {
+    columnar::ArrayVector full;
+    for (int i = 0; i < in.schema->num_fields(); ++i) {
+      if (!partition_names.count(in.schema->field(i)->name())) full.push_back(b->column(i));
+    }
+    for (size_t p : part_indices) {
+      full.push_back(Unwrap(table::PartitionValueArray(partition_fields[p]->type(),
+                                                       std::get<2>(partitions[p]), b->num_rows())));
+    }
+    auto batch = Unwrap(columnar::RecordBatch::Make(full_schema, b->num_rows(), full));
+    if (expr && !only_file) {
+      auto mask = Unwrap(compute::Evaluate(*expr, *batch));
+      batch = Unwrap(compute::Filter(*batch, *mask));
+    }
+    columnar::ArrayVector cols;
+    for (const auto& f : out_fields) cols.push_back(batch->GetColumnByName(f->name()));
+    out.batches.push_back(Unwrap(columnar::RecordBatch::Make(out.schema, batch->num_rows(), cols)));
+  }
+  return out;
 }
 
 }  // namespace
@@ -299,6 +446,9 @@ void RegisterFiles(py::module_& m) {
       },
       py::arg("url"), py::arg("columns") = py::none(), py::arg("filter") = py::none(),
       py::arg("num_threads") = 0, py::arg("batch_rows") = 1 << 20);
+
+  m.def("read_parquet_part", &ReadParquetPart, py::arg("url"), py::arg("columns") = py::none(),
+        py::arg("filter") = py::none(), py::arg("partitions") = py::list());
 
   m.def(
       "write_parquet",

@@ -251,9 +251,9 @@ py::array_t<int64_t> ToNanos(const ArrayVector& chunks, const std::string& colum
       int64_t ns;
       if (__builtin_mul_overflow(v, factor, &ns) || ns == kNaT) {
         throw StatusError(Status::Invalid(
-            "column '{}': value {} is outside the range of pandas' datetime64[ns] "
+            "value {} is outside the range of pandas' datetime64[ns] "
             "(years 1677 to 2262); read it with timestamps='object'",
-            column, v));
+            v));
       }
       dst[i] = ns;
     }
@@ -875,7 +875,11 @@ void RegisterPandas(py::module_& m) {
           ArrayVector chunks;
           for (const auto& b : table.batches) chunks.push_back(b->column(c));
           const auto& f = table.schema->field(c);
-          columns.append(ColumnToPandas(f->name(), f->type(), chunks, o));
+          try {
+            columns.append(ColumnToPandas(f->name(), f->type(), chunks, o));
+          } catch (const StatusError& e) {
+            throw StatusError(e.status().WithContext("column '" + f->name() + "'"));
+          }
           CheckSignals();
         }
         return columns;
