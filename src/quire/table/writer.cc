@@ -176,6 +176,28 @@ Result<RecordBatchPtr> ConformBatch(const RecordBatch& batch, const SchemaPtr& s
     }
     ArrayPtr column = batch.column(index);
     if (!column->type()->Equals(*field->type())) {
+      if (column->type_id() == columnar::TypeId::kTimestamp &&
+          field->type()->id() == columnar::TypeId::kTimestamp &&
+          column->type()->unit() > field->type()->unit() &&
+          column->type()->timezone().empty() == field->type()->timezone().empty()) {
+        // Finer timestamps (pandas' nanoseconds) into Delta's microseconds: only
+        // when no value has digits the table cannot hold.
+        const int64_t divisor = columnar::TicksPerSecond(column->type()->unit()) /
+                                columnar::TicksPerSecond(field->type()->unit());
+        columnar::PrimitiveView<int64_t> values(*column);
+        for (int64_t i = 0; i < values.length(); ++i) {
+          if (values.IsValid(i) && values.Value(i) % divisor != 0) {
+            return Status::SchemaMismatch(
+                "column '{}': the table has type {}, the data has {} and row {} holds a value "
+                "({}) that the table's unit cannot hold; round the data first",
+                field->name(), field->type()->ToString(), column->type()->ToString(), i,
+                columnar::FormatTimestamp(values.Value(i), column->type()->unit()));
+          }
+        }
+        QUIRE_ASSIGN_OR_RETURN(column, compute::Cast(column, field->type()));
+        columns.push_back(std::move(column));
+        continue;
+      }
       if (!compute::CanCastLosslessly(*column->type(), *field->type())) {
         return Status::SchemaMismatch("column '{}': the table has type {}, the data has {}",
                                field->name(), field->type()->ToString(),
