@@ -37,16 +37,17 @@ def _meta(empty_table, schema):
 
 
 def _conform(frame, meta):
+    """Give a partition the dtypes of the meta every partition shares."""
     for column, dtype in meta.dtypes.items():
         if column in frame.columns and frame[column].dtype != dtype:
             frame[column] = frame[column].astype(dtype)
     return frame
 
 
-def _read_table_part(uri, version, actions, columns, expression, meta):
+def _read_table_part(uri, version, actions, columns, expression, dtypes):
     table = _quire.scan_part(uri, version, actions, columns=columns, filter=expression,
                              num_threads=1)
-    return _conform(_convert.to_pandas(table), meta)
+    return _conform(_convert.to_pandas(table), dtypes)
 
 
 def read_table(uri, columns=None, filters=None, version=None, as_of=None):
@@ -67,7 +68,8 @@ def read_table(uri, columns=None, filters=None, version=None, as_of=None):
     if not parts:
         return dd.from_pandas(meta, npartitions=1)
     return dd.from_map(_read_table_part, [uri] * len(parts), [table.version] * len(parts), parts,
-                       meta=meta, columns=columns, expression=expression, enforce_metadata=False,
+                       meta=meta, columns=columns, expression=expression, dtypes=meta,
+                       enforce_metadata=False,
                        label="quire-read-table", token=(uri, table.version, expression,
                                                         tuple(columns or ())))
 
@@ -142,9 +144,9 @@ def _infer_partition_types(all_values):
     return types
 
 
-def _read_parquet_part(url, columns, expression, partitions, meta):
+def _read_parquet_part(url, columns, expression, partitions, dtypes):
     table = _quire.read_parquet_part(url, columns=columns, filter=expression, partitions=partitions)
-    return _conform(_convert.to_pandas(table, use_metadata=False), meta)
+    return _conform(_convert.to_pandas(table, use_metadata=False), dtypes)
 
 
 def read_parquet(urls, columns=None, filters=None):
@@ -164,7 +166,8 @@ def read_parquet(urls, columns=None, filters=None):
                                      else f"({expression}) and false", partitions=partitions[0])
     meta = _meta(first, _quire.table_schema(first))
     return dd.from_map(_read_parquet_part, files, [columns] * len(files), [expression] * len(files),
-                       partitions, meta=meta, enforce_metadata=False, label="quire-read-parquet",
+                       partitions, meta=meta, dtypes=meta, enforce_metadata=False,
+                       label="quire-read-parquet",
                        token=(tuple(files), expression, tuple(columns or ())))
 
 
@@ -194,7 +197,14 @@ def write_table(ddf, uri, partition_by=None, mode="append", schema_mode=None, pr
         raise ValueError(f"schema_mode must be None or 'merge', not {schema_mode!r}")
     uri = os.fspath(uri)
     expression = _filters.to_expression(predicate)
-    meta_table = _convert.from_pandas(ddf._meta, index=index)
+    # The data's schema, for creating or evolving the table: object columns say
+    # nothing in the empty meta, so type them from the first rows.
+    sample = ddf._meta
+    if any(dtype == object for dtype in sample.dtypes):
+        head = ddf.head(100, npartitions=min(ddf.npartitions, 4), compute=True)
+        if len(head):
+            sample = head
+    meta_table = _convert.from_pandas(sample, index=index)
     staged = _quire.stage_write(uri, _quire.table_schema(meta_table), mode=mode,
                                 partition_by=list(partition_by or []),
                                 schema_merge=schema_mode == "merge", predicate=expression,
