@@ -24,7 +24,8 @@ packages=(
   libxxhash-dev libsimdjson-dev libcurl4-openssl-dev libssl-dev libroaring-dev libtbb-dev
   # Python bindings and their tests
   python3 python3-dev pybind11-dev python3-numpy python3-pandas python3-dask
-  python3-distributed python3-pytest python3-setuptools
+  python3-distributed python3-pytest python3-setuptools python3-hypothesis python3-pip
+  python3-venv
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)
