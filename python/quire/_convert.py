@@ -9,7 +9,8 @@ To pandas (defaults, each with an option):
   dates               -> datetime.date objects   (dates="datetime64": datetime64[ns])
   timestamps          -> datetime64[ns] with the column's time zone
                                                  (timestamps="object": datetime objects)
-  durations -> timedelta64[ns]; decimals -> decimal.Decimal; times -> datetime.time;
+  decimals            -> decimal.Decimal         (decimals="float": float64, nearest value)
+  durations -> timedelta64[ns]; times -> datetime.time;
   lists -> list, structs -> dict, maps -> list of (key, value) tuples.
 Numeric columns without nulls that arrive as one chunk are not copied.
 
@@ -431,18 +432,20 @@ def _restore_dtype(values, meta):
 
 
 def to_pandas(table, columns=None, integer_nulls="pandas", boolean_nulls="pandas",
-              strings="object", dates="object", timestamps="datetime64", use_metadata=True,
-              zero_copy=True):
+              strings="object", dates="object", timestamps="datetime64", decimals="object",
+              use_metadata=True, zero_copy=True):
     """A pandas DataFrame of an ArrowTable (see the module doc for the options)."""
     for option, value, allowed in (("integer_nulls", integer_nulls, ("pandas", "float")),
                                    ("boolean_nulls", boolean_nulls, ("pandas", "object")),
                                    ("strings", strings, ("object", "string")),
                                    ("dates", dates, ("object", "datetime64")),
-                                   ("timestamps", timestamps, ("datetime64", "object"))):
+                                   ("timestamps", timestamps, ("datetime64", "object")),
+                                   ("decimals", decimals, ("object", "float"))):
         if value not in allowed:
             raise ValueError(f"{option} must be one of {allowed}, not {value!r}")
     options = {"integer_nulls": integer_nulls, "boolean_nulls": boolean_nulls, "strings": strings,
-               "dates": dates, "timestamps": timestamps, "zero_copy": zero_copy}
+               "dates": dates, "timestamps": timestamps, "decimals": decimals,
+               "zero_copy": zero_copy}
     parts = _quire.to_pandas_parts(table, options)
     length = table.num_rows
     names = list(table.column_names)

@@ -53,6 +53,7 @@ struct ToPandasOptions {
   bool strings_as_string_dtype = false;  // else object
   bool dates_as_datetime64 = false;      // else datetime.date objects
   bool timestamps_as_object = false;     // else datetime64[ns]
+  bool decimals_as_float = false;        // else decimal.Decimal objects
   bool zero_copy = true;
 };
 
@@ -374,7 +375,13 @@ py::object ValueToPy(const Array& array, int64_t i) {
     case TypeId::kDecimal256: {
       const int32_t width = type.byte_width();
       const uint8_t* bytes = array.buffer(1)->data() + (array.offset() + i) * width;
-      return Types().decimal(columnar::DecimalToString(bytes, width, type.scale()));
+      const std::string text = columnar::DecimalToString(bytes, width, type.scale());
+      PyObject* str = PyUnicode_FromStringAndSize(text.data(), py::ssize_t(text.size()));
+      if (str == nullptr) throw py::error_already_set();
+      PyObject* value = PyObject_CallOneArg(Types().decimal.ptr(), str);
+      Py_DECREF(str);
+      if (value == nullptr) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(value);
     }
     case TypeId::kDate32: return DateToPy(array.values<int32_t>()[i]);
     case TypeId::kDate64: {
@@ -461,10 +468,77 @@ py::object ValueToPy(const Array& array, int64_t i) {
   throw StatusError(Status::Unsupported("no Python value for type {}", type.ToString()));
 }
 
+// Equal values share one Python object (pyarrow's deduplicate_objects): a column of
+// few distinct strings, dates or decimals costs one object per distinct value, not
+// per row. Columns that turn out mostly distinct stop the memo early.
+class ObjectMemo {
+ public:
+  ~ObjectMemo() { Clear(); }
+  // The object for `key`, or nullptr (the caller creates it and calls Add).
+  PyObject* Find(std::string_view key) {
+    if (!enabled_) return nullptr;
+    ++lookups_;
+    auto it = map_.find(key);
+    if (it == map_.end()) return nullptr;
+    Py_INCREF(it->second);
+    return it->second;
+  }
+  void Add(std::string_view key, PyObject* value) {
+    if (!enabled_) return;
+    Py_INCREF(value);
+    map_.emplace(key, value);
+    if (lookups_ >= kProbe && map_.size() * 2 > size_t(lookups_)) {
+      Clear();
+      enabled_ = false;
+    }
+  }
+
+ private:
+  static constexpr int64_t kProbe = 1 << 16;
+  void Clear() {
+    for (auto& [k, v] : map_) Py_DECREF(v);
+    map_.clear();
+  }
+  std::unordered_map<std::string_view, PyObject*> map_;
+  int64_t lookups_ = 0;
+  bool enabled_ = true;
+};
+
+// The bytes identifying slot `i` of `array` for the memo, or an empty view with
+// `ok` false for types not memoised (nested, booleans, numbers).
+std::string_view MemoKey(const Array& array, int64_t i, bool* ok) {
+  const DataType& type = *array.type();
+  *ok = true;
+  switch (type.id()) {
+    case TypeId::kString:
+    case TypeId::kLargeString:
+    case TypeId::kStringView:
+    case TypeId::kBinary:
+    case TypeId::kLargeBinary:
+    case TypeId::kBinaryView:
+    case TypeId::kFixedSizeBinary: return columnar::GetBytes(array, i);
+    case TypeId::kDate32:
+    case TypeId::kDate64:
+    case TypeId::kTime32:
+    case TypeId::kTime64:
+    case TypeId::kTimestamp:
+    case TypeId::kDecimal128:
+    case TypeId::kDecimal256: {
+      const int64_t width = type.id() == TypeId::kDecimal128 || type.id() == TypeId::kDecimal256
+                                ? type.byte_width()
+                                : type.bit_width() / 8;
+      return {reinterpret_cast<const char*>(array.buffer(1)->data()) + (array.offset() + i) * width,
+              size_t(width)};
+    }
+    default: *ok = false; return {};
+  }
+}
+
 py::array ObjectValues(const ArrayVector& chunks) {
   py::array out(py::dtype("O"), std::vector<py::ssize_t>{TotalLength(chunks)});
   auto** objs = static_cast<PyObject**>(out.mutable_data());
   int64_t k = 0;
+  ObjectMemo memo;  // keys point into the chunks, alive until this returns
   for (const auto& c : chunks) {
     const bool is_string = c->type()->id() == TypeId::kString;
     const bool is_binary = c->type()->id() == TypeId::kBinary;
@@ -478,9 +552,13 @@ py::array ObjectValues(const ArrayVector& chunks) {
           Py_INCREF(o);
         } else {
           std::string_view s = view.Value(i);
-          o = is_string ? PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace")
-                        : PyBytes_FromStringAndSize(s.data(), py::ssize_t(s.size()));
-          if (o == nullptr) throw py::error_already_set();
+          o = memo.Find(s);
+          if (o == nullptr) {
+            o = is_string ? PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace")
+                          : PyBytes_FromStringAndSize(s.data(), py::ssize_t(s.size()));
+            if (o == nullptr) throw py::error_already_set();
+            memo.Add(s, o);
+          }
         }
         Py_XDECREF(objs[k]);
         objs[k] = o;
@@ -488,9 +566,19 @@ py::array ObjectValues(const ArrayVector& chunks) {
       continue;
     }
     for (int64_t i = 0; i < c->length(); ++i, ++k) {
-      py::object o = ValueToPy(*c, i);
+      PyObject* o = nullptr;
+      bool memoised = false;
+      std::string_view key;
+      if (c->IsValid(i)) {
+        key = MemoKey(*c, i, &memoised);
+        if (memoised) o = memo.Find(key);
+      }
+      if (o == nullptr) {
+        o = ValueToPy(*c, i).release().ptr();
+        if (memoised) memo.Add(key, o);
+      }
       Py_XDECREF(objs[k]);
-      objs[k] = o.release().ptr();
+      objs[k] = o;
     }
   }
   return out;
@@ -621,6 +709,29 @@ py::dict ColumnToPandas(const std::string& name, const TypePtr& type, const Arra
       return d;
     }
     case TypeId::kDictionary: return DictionaryColumn(name, type, chunks, options);
+    case TypeId::kDecimal128: {
+      if (!options.decimals_as_float) break;
+      // Nearest double of each value (NaN for nulls): fast, but inexact past 15 digits.
+      py::array_t<double> values(TotalLength(chunks));
+      double* dst = values.mutable_data();
+      const double scale = std::pow(10.0, type->scale());
+      for (const auto& c : chunks) {
+        const uint8_t* base = c->buffer(1) ? c->buffer(1)->data() : nullptr;
+        for (int64_t i = 0; i < c->length(); ++i) {
+          if (c->IsNull(i)) {
+            dst[i] = std::numeric_limits<double>::quiet_NaN();
+            continue;
+          }
+          __int128 v;
+          std::memcpy(&v, base + (c->offset() + i) * 16, 16);
+          dst[i] = double(v) / scale;
+        }
+        dst += c->length();
+      }
+      py::dict d = Kind("numpy");
+      d["values"] = values;
+      return d;
+    }
     case TypeId::kString:
     case TypeId::kLargeString:
     case TypeId::kStringView: {
@@ -645,6 +756,7 @@ ToPandasOptions ParseOptions(const py::dict& o) {
   options.strings_as_string_dtype = get("strings", "string");
   options.dates_as_datetime64 = get("dates", "datetime64");
   options.timestamps_as_object = get("timestamps", "object");
+  options.decimals_as_float = get("decimals", "float");
   if (o.contains("zero_copy")) options.zero_copy = o["zero_copy"].cast<bool>();
   return options;
 }

@@ -163,3 +163,24 @@ def test_timestamp_column_outside_pandas_range(tmp_path):
         quire.read_parquet(tmp_path / "far.parquet")
     back = quire.read_parquet(tmp_path / "far.parquet", timestamps="object")
     assert back["t"].tolist() == df["t"].tolist()
+
+
+def test_conversion_options(tmp_path):
+    import datetime
+    import decimal
+    df = pd.DataFrame({"i": pd.array([1, None], dtype="Int32"),
+                       "b": pd.array([True, None], dtype="boolean"),
+                       "s": ["x", None],
+                       "d": [datetime.date(2024, 5, 1), None],
+                       "dec": [decimal.Decimal("1.25"), None]})
+    quire.write_parquet(df, tmp_path / "o.parquet")
+    got = quire.read_parquet(tmp_path / "o.parquet", use_metadata=False, integer_nulls="float",
+                             boolean_nulls="object", strings="string", dates="datetime64",
+                             decimals="float")
+    assert got["i"].dtype == np.float64 and np.isnan(got["i"][1])
+    assert got["b"].tolist() == [True, None]
+    assert str(got["s"].dtype) == "string" and got["s"][1] is pd.NA
+    assert got["d"].dtype == "datetime64[ns]" and got["d"][0] == pd.Timestamp("2024-05-01")
+    assert got["dec"].dtype == np.float64 and got["dec"][0] == 1.25 and np.isnan(got["dec"][1])
+    with pytest.raises(ValueError, match="decimals must be one of"):
+        quire.read_parquet(tmp_path / "o.parquet", decimals="int")

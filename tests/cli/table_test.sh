@@ -40,6 +40,8 @@ check "scan --columns --where" "$(printf '%s\n' '["c",3]' '["e",5]')" \
 check "scan --limit" "2" "$(tbl scan "$t" --limit 2 | wc -l)"
 check "scan --format csv has a header" "id,name,score" \
   "$(tbl scan "$t" --format csv | head -1 | tr -d '\r')"
+check "scan --format count counts the matching rows" "2" \
+  "$(tbl scan "$t" --format count --where 'id >= 3 and name is not null')"
 check "scan --format table prints the columns" "yes" \
   "$(tbl scan "$t" --format table | grep -q 'score' && echo yes)"
 check "scan --version 1 travels back" "$(printf '%s\n' '[1,"a",1.5]' '[2,"b",2.5]')" \

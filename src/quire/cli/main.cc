@@ -284,8 +284,9 @@ int main(int argc, char** argv) {
     sub->add_option(
            "--format", table_options.format,
            "jsonl (default): one canonical JSON array per row; table: an aligned "
-           "text table; csv: RFC 4180 with a header row")
-        ->check(CLI::IsMember({"jsonl", "table", "csv"}));
+           "text table; csv: RFC 4180 with a header row; count: decode the rows and print "
+           "only how many there are")
+        ->check(CLI::IsMember({"jsonl", "table", "csv", "count"}));
     sub->add_flag("--stats", table_options.stats,
                   "Print to stderr what the scan pruned: files by partition values and "
                   "statistics, row groups, pages, rows");

@@ -447,6 +447,14 @@ Status ScanCommand(const TableOptions& o) {
     }
     QUIRE_RETURN_NOT_OK(writer->Close());
     QUIRE_RETURN_NOT_OK(out->Close());
+  } else if (format == "count") {
+    // Every chosen column decoded, nothing printed but the number of rows.
+    for (;;) {
+      QUIRE_ASSIGN_OR_RETURN(auto b, batches->Next());
+      if (!b) break;
+      printed += b->num_rows();
+    }
+    std::printf("%lld\n", static_cast<long long>(printed));
   } else if (format == "jsonl") {
     std::string line;
     while (more()) {
@@ -465,7 +473,7 @@ Status ScanCommand(const TableOptions& o) {
       }
     }
   } else {
-    return Status::Invalid("unknown --format '{}' (table, jsonl, csv)", format);
+    return Status::Invalid("unknown --format '{}' (table, jsonl, csv, count)", format);
   }
   std::fflush(stdout);
   // Drop the stream first: with --limit the workers stop, and the report is final.
