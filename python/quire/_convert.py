@@ -100,30 +100,6 @@ def _first_valid(values):
     return None
 
 
-def _decimal_array(values, mask, column):
-    exponents = [v.as_tuple().exponent for v, m in zip(values, mask) if not m]
-    if any(not isinstance(e, int) for e in exponents):
-        raise SchemaMismatchError(f"column '{column}': NaN or infinite Decimal values")
-    scale = max([-e for e in exponents] + [0])
-    unscaled = []
-    precision = 1
-    for v, m in zip(values, mask):
-        if m:
-            unscaled.append(0)
-            continue
-        n = int(v.scaleb(scale))
-        precision = max(precision, len(str(abs(n))))
-        unscaled.append(n)
-    precision = max(precision, scale)
-    width = 16 if precision <= 38 else 32
-    if precision > 76:
-        raise SchemaMismatchError(f"column '{column}': a Decimal needs more than 76 digits")
-    data = b"".join(n.to_bytes(width, "little", signed=True) for n in unscaled)
-    kind = "decimal128" if width == 16 else "decimal256"
-    return _quire.array_from_fixed(f"{kind}({precision}, {scale})", np.frombuffer(data, np.uint8),
-                                   mask if mask.any() else None)
-
-
 def _objects_to_array(values, column):
     """An Arrow array from a 1-D object array, typed by its first non-null value."""
     values = np.asarray(values, dtype=object)
@@ -131,51 +107,50 @@ def _objects_to_array(values, column):
     n = len(values)
     if first is None:
         return _quire.array_of_nulls("null", n)
-    mask = np.fromiter((v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
-                        for v in values), dtype=bool, count=n)
-    any_null = mask.any()
+    def null_mask():
+        return np.fromiter((v is None or v is pd.NA or v is pd.NaT
+                            or (isinstance(v, float) and v != v) for v in values),
+                           dtype=bool, count=n)
+
     try:
         if isinstance(first, str):
             return _quire.array_from_objects(values, "string", column)
         if isinstance(first, (bytes, bytearray, memoryview)):
             return _quire.array_from_objects(values, "binary", column)
         if isinstance(first, (bool, np.bool_)):
-            filled = np.array([bool(v) if not m else False for v, m in zip(values, mask)], dtype=bool)
-            return _quire.array_from_bool(filled, mask if any_null else None)
+            return _quire.array_from_scalars(values, "bool", column)
         if isinstance(first, (int, np.integer)):
-            filled = np.array([int(v) if not m else 0 for v, m in zip(values, mask)], dtype=np.int64)
-            return _quire.array_from_fixed("int64", filled, mask if any_null else None)
+            return _quire.array_from_scalars(values, "int", column)
         if isinstance(first, (float, np.floating)):
-            filled = np.array([float(v) if not m else np.nan for v, m in zip(values, mask)])
-            return _quire.array_from_fixed("double", filled, mask if any_null else None)
+            return _quire.array_from_scalars(values, "float", column)
         if isinstance(first, decimal.Decimal):
-            return _decimal_array(values, mask, column)
+            return _quire.array_from_scalars(values, "decimal", column)
         if isinstance(first, (datetime.datetime, pd.Timestamp)):
+            if first.tzinfo is None and not any(isinstance(v, pd.Timestamp) and v.nanosecond
+                                                for v in values):
+                return _quire.array_from_scalars(values, "datetime", column)
             if any(isinstance(v, pd.Timestamp) and v.nanosecond for v in values):
                 series = pd.Series(values)
                 converted = pd.to_datetime(series, utc=first.tzinfo is not None)
                 if first.tzinfo is not None:
                     converted = converted.dt.tz_convert(first.tzinfo)
                 return _series_to_array(converted, column)
-            # Microseconds, Python's resolution: any year datetime holds.
-            aware = first.tzinfo is not None
-            epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc if aware else None)
+            # Aware datetimes: microseconds since the epoch in UTC, any year.
+            mask = null_mask()
+            epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
             step = datetime.timedelta(microseconds=1)
             micros = np.array([(v - epoch) // step if not m else 0 for v, m in zip(values, mask)],
                               dtype=np.int64)
-            tz = f", tz={_tz_name(first.tzinfo)}" if aware else ""
-            return _quire.array_from_fixed(f"timestamp[us{tz}]", micros, mask if any_null else None)
+            return _quire.array_from_fixed(f"timestamp[us, tz={_tz_name(first.tzinfo)}]", micros,
+                                           mask if mask.any() else None)
         if isinstance(first, datetime.date):
-            epoch = datetime.date(1970, 1, 1).toordinal()
-            days = np.array([v.toordinal() - epoch if not m else 0 for v, m in zip(values, mask)],
-                            dtype=np.int32)
-            return _quire.array_from_fixed("date32[day]", days, mask if any_null else None)
+            return _quire.array_from_scalars(values, "date", column)
         if isinstance(first, datetime.time):
-            micros = np.array([((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond
-                               if not m else 0 for v, m in zip(values, mask)], dtype=np.int64)
-            return _quire.array_from_fixed("time64[us]", micros, mask if any_null else None)
+            return _quire.array_from_scalars(values, "time", column)
         if isinstance(first, (datetime.timedelta, pd.Timedelta)):
             return _series_to_array(pd.to_timedelta(pd.Series(values)), column)
+        mask = null_mask()
+        any_null = mask.any()
         if isinstance(first, dict):
             keys = []
             for v, m in zip(values, mask):

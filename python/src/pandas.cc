@@ -62,6 +62,7 @@ struct PyTypes {
   py::object decimal;       // decimal.Decimal
   py::object tzinfo_of;     // quire._convert.tzinfo(str)
   py::object pd_na;         // pandas.NA
+  py::object nat;           // pandas.NaT
   py::object np_nan_float;  // float('nan')
 };
 
@@ -71,6 +72,7 @@ PyTypes& Types() {
     t->decimal = py::module_::import("decimal").attr("Decimal");
     t->tzinfo_of = py::module_::import("quire._convert").attr("tzinfo");
     t->pd_na = py::module_::import("pandas").attr("NA");
+    t->nat = py::module_::import("pandas").attr("NaT");
     t->np_nan_float = py::float_(std::numeric_limits<double>::quiet_NaN());
     return t;
   }();
@@ -889,6 +891,194 @@ ArrayHandle ArrayFromObjects(const py::array& values, const std::string& kind,
                                 {}, nullptr, nulls)};
 }
 
+// Fixed-width values from an object array of Python scalars, typed by `kind`:
+// "bool", "int" (int64), "float" (double), "date" (date32), "time" (time64[us]),
+// "datetime" (naive datetime.datetime, timestamp[us]) or "decimal" (Decimal;
+// decimal128/256 with the precision and scale the values need). None, NaN,
+// pd.NA and NaT are nulls; any other type is a SchemaMismatch naming the row.
+ArrayHandle ArrayFromScalars(const py::array& values, const std::string& kind,
+                             const std::string& column) {
+  if (values.dtype().kind() != 'O') {
+    throw StatusError(Status::Invalid("array_from_scalars needs an object array"));
+  }
+  py::array contiguous = py::array::ensure(values, py::array::c_style);
+  auto** objs = static_cast<PyObject**>(const_cast<void*>(contiguous.data()));
+  const int64_t length = contiguous.size();
+  auto validity = Unwrap(columnar::MutableBuffer::AllocateZeroed((length + 7) / 8));
+  int64_t nulls = 0;
+  auto wrong = [&](int64_t i, const char* expected) {
+    return StatusError(Status::SchemaMismatch(
+        "column '{}': row {} holds a {} where {} values were expected", column, i,
+        Py_TYPE(objs[i])->tp_name, expected));
+  };
+  auto valid = [&](int64_t i) {
+    if (IsMissing(objs[i]) || objs[i] == Types().nat.ptr()) {
+      ++nulls;
+      return false;
+    }
+    util::SetBit(validity->mutable_data(), i);
+    return true;
+  };
+  TypePtr type;
+  columnar::BufferPtr data;
+  if (kind == "bool") {
+    auto bits = Unwrap(columnar::MutableBuffer::AllocateZeroed((length + 7) / 8));
+    for (int64_t i = 0; i < length; ++i) {
+      if (!valid(i)) continue;
+      const int truth = PyObject_IsTrue(objs[i]);
+      if (truth < 0) throw py::error_already_set();
+      if (truth) util::SetBit(bits->mutable_data(), i);
+    }
+    type = columnar::boolean();
+    data = bits;
+  } else if (kind == "int" || kind == "float" || kind == "date" || kind == "time" ||
+             kind == "datetime") {
+    auto out = Unwrap(columnar::MutableBuffer::AllocateZeroed(
+        length * (kind == "date" ? 4 : 8)));
+    for (int64_t i = 0; i < length; ++i) {
+      if (!valid(i)) continue;
+      PyObject* o = objs[i];
+      if (kind == "int") {
+        if (!PyLong_Check(o) && !PyIndex_Check(o)) throw wrong(i, "int");
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+        if (overflow) {
+          throw StatusError(Status::SchemaMismatch(
+              "column '{}': row {} holds an integer outside int64", column, i));
+        }
+        reinterpret_cast<int64_t*>(out->mutable_data())[i] = v;
+      } else if (kind == "float") {
+        const double v = PyFloat_AsDouble(o);
+        if (v == -1.0 && PyErr_Occurred()) {
+          PyErr_Clear();
+          throw wrong(i, "float");
+        }
+        reinterpret_cast<double*>(out->mutable_data())[i] = v;
+      } else if (kind == "date") {
+        if (!PyDate_Check(o) || PyDateTime_Check(o)) throw wrong(i, "datetime.date");
+        reinterpret_cast<int32_t*>(out->mutable_data())[i] = int32_t(columnar::DaysFromCivil(
+            PyDateTime_GET_YEAR(o), PyDateTime_GET_MONTH(o), PyDateTime_GET_DAY(o)));
+      } else if (kind == "time") {
+        if (!PyTime_Check(o)) throw wrong(i, "datetime.time");
+        reinterpret_cast<int64_t*>(out->mutable_data())[i] =
+            ((int64_t(PyDateTime_TIME_GET_HOUR(o)) * 60 + PyDateTime_TIME_GET_MINUTE(o)) * 60 +
+             PyDateTime_TIME_GET_SECOND(o)) * 1000000 + PyDateTime_TIME_GET_MICROSECOND(o);
+      } else {
+        if (!PyDateTime_Check(o)) throw wrong(i, "datetime.datetime");
+        if (reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo &&
+            PyDateTime_DATE_GET_TZINFO(o) != Py_None) {
+          throw wrong(i, "naive datetime.datetime");
+        }
+        const int64_t days = columnar::DaysFromCivil(
+            PyDateTime_GET_YEAR(o), PyDateTime_GET_MONTH(o), PyDateTime_GET_DAY(o));
+        reinterpret_cast<int64_t*>(out->mutable_data())[i] =
+            ((days * 24 + PyDateTime_DATE_GET_HOUR(o)) * 60 + PyDateTime_DATE_GET_MINUTE(o)) *
+                    60000000 +
+                int64_t(PyDateTime_DATE_GET_SECOND(o)) * 1000000 +
+                PyDateTime_DATE_GET_MICROSECOND(o);
+      }
+    }
+    type = kind == "int"      ? columnar::int64()
+           : kind == "float"  ? columnar::float64()
+           : kind == "date"   ? columnar::date32()
+           : kind == "time"   ? columnar::time64(TimeUnit::kMicro)
+                              : columnar::timestamp(TimeUnit::kMicro);
+    data = out;
+  } else if (kind == "decimal") {
+    // First pass: each value as coefficient and exponent (parsed from str(),
+    // which uses exponents for some values: "1E+3", "0E-7"), and the scale and
+    // precision they need.
+    std::vector<__int128> coefficients(static_cast<size_t>(length));
+    std::vector<int32_t> exponents(static_cast<size_t>(length));
+    int32_t scale = 0, integer_digits = 1;
+    constexpr __int128 kLimit = (__int128(1) << 120);
+    for (int64_t i = 0; i < length; ++i) {
+      if (!valid(i)) continue;
+      PyObject* o = objs[i];
+      if (!PyObject_TypeCheck(o, reinterpret_cast<PyTypeObject*>(Types().decimal.ptr()))) {
+        throw wrong(i, "decimal.Decimal");
+      }
+      PyObject* str = PyObject_Str(o);
+      if (str == nullptr) throw py::error_already_set();
+      Py_ssize_t n;
+      const char* t = PyUnicode_AsUTF8AndSize(str, &n);
+      std::string_view text(t, size_t(n));
+      bool negative = false, ok = !text.empty();
+      size_t p = 0;
+      if (ok && (text[0] == '-' || text[0] == '+')) negative = text[p++] == '-';
+      __int128 coefficient = 0;
+      int32_t frac = 0, digits = 0;
+      bool seen_dot = false;
+      for (; ok && p < text.size() && text[p] != 'E' && text[p] != 'e'; ++p) {
+        const char c = text[p];
+        if (c == '.' && !seen_dot) {
+          seen_dot = true;
+        } else if (c >= '0' && c <= '9') {
+          if (coefficient >= kLimit / 10) ok = false;
+          coefficient = coefficient * 10 + (c - '0');
+          if (coefficient != 0 || digits) ++digits;
+          if (seen_dot) ++frac;
+        } else {
+          ok = false;
+        }
+      }
+      int64_t exponent = 0;
+      if (ok && p < text.size()) {
+        ++p;
+        bool exp_negative = false;
+        if (p < text.size() && (text[p] == '-' || text[p] == '+')) exp_negative = text[p++] == '-';
+        if (p == text.size()) ok = false;
+        for (; ok && p < text.size(); ++p) {
+          if (text[p] < '0' || text[p] > '9' || exponent > 100000) {
+            ok = false;
+          } else {
+            exponent = exponent * 10 + (text[p] - '0');
+          }
+        }
+        if (exp_negative) exponent = -exponent;
+      }
+      if (!ok) {
+        std::string shown(text);
+        Py_DECREF(str);
+        throw StatusError(Status::SchemaMismatch(
+            "column '{}': row {} holds Decimal('{}'), which a decimal128 column cannot hold "
+            "(not finite, or over 36 digits)", column, i, shown));
+      }
+      Py_DECREF(str);
+      const int64_t e = exponent - frac;  // value = coefficient * 10^e
+      if (e > 38 || e < -38) {
+        throw StatusError(Status::SchemaMismatch(
+            "column '{}': row {} holds a Decimal with exponent {}, out of decimal128's range",
+            column, i, e));
+      }
+      coefficients[size_t(i)] = negative ? -coefficient : coefficient;
+      exponents[size_t(i)] = int32_t(e);
+      scale = std::max(scale, int32_t(-e));
+      integer_digits = std::max(integer_digits, int32_t(digits + e));
+    }
+    const int32_t precision = std::max(integer_digits + scale, 1);
+    if (precision > 38) {
+      throw StatusError(Status::SchemaMismatch(
+          "column '{}': its Decimals need {} digits, more than decimal128's 38", column,
+          precision));
+    }
+    auto out = Unwrap(columnar::MutableBuffer::AllocateZeroed(length * 16));
+    for (int64_t i = 0; i < length; ++i) {
+      __int128 v = coefficients[size_t(i)];
+      for (int32_t k = exponents[size_t(i)] + scale; k > 0; --k) v *= 10;
+      columnar::DecimalFromInt128(v, 16, out->mutable_data() + i * 16);
+    }
+    type = columnar::decimal128(precision, scale);
+    data = out;
+  } else {
+    throw StatusError(Status::Invalid("array_from_scalars: unknown kind '{}'", kind));
+  }
+  return {columnar::Array::Make(type, length,
+                                {nulls ? columnar::BufferPtr(validity) : nullptr, data}, {},
+                                nullptr, nulls)};
+}
+
 // A nested array from parts built in Python: "list" or "large_list" (offsets + one
 // child), "struct" (children named by `names`), "map" (offsets + a struct child of
 // keys and values). The type comes from the children's types.
@@ -1011,6 +1201,8 @@ void RegisterPandas(py::module_& m) {
         py::arg("mask") = py::none());
   m.def("array_from_bool", &ArrayFromBool, py::arg("values"), py::arg("mask") = py::none());
   m.def("array_from_objects", &ArrayFromObjects, py::arg("values"), py::arg("kind"),
+        py::arg("column") = "");
+  m.def("array_from_scalars", &ArrayFromScalars, py::arg("values"), py::arg("kind"),
         py::arg("column") = "");
   m.def("array_from_parts", &ArrayFromParts, py::arg("kind"), py::arg("length"),
         py::arg("mask"), py::arg("offsets"), py::arg("children"),
