@@ -9,9 +9,9 @@ imports), "rows"}.
   to_pandas TABLE           quire.Table(TABLE).to_pandas()
   write_pandas FILE TABLE   read FILE into pandas (not timed), then write_table
   read_write FILE TABLE     read_parquet + write_table, both timed (the CLI's work)
-  dask TABLE WORKERS        dask read_table, sum of a column, on a LocalCluster
-                            (WORKERS processes of 1 thread; 0: the synchronous
-                            scheduler in this process)
+  dask TABLE WORKERS [K]    dask read_table (K files a partition, default 1), sum of
+                            a column and the row count, on a LocalCluster (WORKERS
+                            processes of 1 thread; 0: the synchronous scheduler)
   single TABLE              the same sum from Table.to_pandas() in this process
 """
 
@@ -52,6 +52,7 @@ def main():
         import dask
         import quire.dask
         workers = int(sys.argv[3])
+        per_partition = int(sys.argv[4]) if len(sys.argv) > 4 else 1
         client = None
         if workers > 0:
             import distributed
@@ -61,11 +62,12 @@ def main():
             client = distributed.Client(cluster)
             client.run(lambda: __import__("quire"))  # workers import quire before timing
         t0 = time.perf_counter()
-        ddf = quire.dask.read_table(sys.argv[2], columns=["value", "event_type"])
+        ddf = quire.dask.read_table(sys.argv[2], columns=["value", "event_type"],
+                                    files_per_partition=per_partition)
         if workers > 0:
-            total, rows = dask.compute(ddf["value"].sum(), ddf.map_partitions(len).sum())
+            total, rows = dask.compute(ddf["value"].sum(), ddf.index.size)
         else:
-            total, rows = dask.compute(ddf["value"].sum(), ddf.map_partitions(len).sum(),
+            total, rows = dask.compute(ddf["value"].sum(), ddf.index.size,
                                        scheduler="synchronous")
         seconds = time.perf_counter() - t0
         print(json.dumps({"check": float(total)}), file=sys.stderr)

@@ -63,6 +63,7 @@ for ((i = 0; i < runs; i++)); do
   run single_process "${py[@]}" single "$events"
   run dask_2_workers "${py[@]}" dask "$events" 2
   run dask_synchronous "${py[@]}" dask "$events" 0
+  run dask_2_workers_10_files "${py[@]}" dask "$events" 2 10
 done
 rm -rf "$BENCH_OUT/w_cli" "$BENCH_OUT/w_py" "$BENCH_OUT/w_py2"
 /usr/bin/python3 - "$results" <<'PY'

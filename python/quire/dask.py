@@ -50,10 +50,14 @@ def _read_table_part(uri, version, actions, columns, expression, dtypes):
     return _conform(_convert.to_pandas(table), dtypes)
 
 
-def read_table(uri, columns=None, filters=None, version=None, as_of=None):
+def read_table(uri, columns=None, filters=None, version=None, as_of=None, files_per_partition=1):
     """A dask DataFrame of the Delta table at `uri` (one partition per data file
-    the filter may match), planned from one snapshot (`version`/`as_of` for time
-    travel); the filter is pushed down in every partition."""
+    the filter may match, or per `files_per_partition` files: many small files
+    cost the scheduler more than they take to read), planned from one snapshot
+    (`version`/`as_of` for time travel); the filter is pushed down in every
+    partition."""
+    if files_per_partition < 1:
+        raise ValueError("files_per_partition must be at least 1")
     from .table import Table
     uri = os.fspath(uri)
     table = Table(uri, version=version, as_of=as_of)
@@ -64,14 +68,15 @@ def read_table(uri, columns=None, filters=None, version=None, as_of=None):
                              filter=None)
     schema = _quire.table_schema(empty)
     meta = _meta(empty, schema)
-    parts = [table._t.part_actions([i]) for i in indices]
+    parts = [table._t.part_actions(indices[i:i + files_per_partition])
+             for i in range(0, len(indices), files_per_partition)]
     if not parts:
         return dd.from_pandas(meta, npartitions=1)
     return dd.from_map(_read_table_part, [uri] * len(parts), [table.version] * len(parts), parts,
                        meta=meta, columns=columns, expression=expression, dtypes=meta,
                        enforce_metadata=False,
                        label="quire-read-table", token=(uri, table.version, expression,
-                                                        tuple(columns or ())))
+                                                        tuple(columns or ()), files_per_partition))
 
 
 # --- plain Parquet files and Hive folders ---------------------------------------------

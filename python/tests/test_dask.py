@@ -55,6 +55,9 @@ def test_write_from_dask_then_read_with_pandas_and_dask(client, tmp_path):
     back = quire.dask.read_table(uri)
     assert back.npartitions == len(table.files())
     pdt.assert_frame_equal(_sorted(back.compute()), _sorted(df), check_dtype=False)
+    grouped = quire.dask.read_table(uri, files_per_partition=5)
+    assert grouped.npartitions == -(-len(table.files()) // 5)
+    pdt.assert_frame_equal(_sorted(grouped.compute()), _sorted(df), check_dtype=False)
     filtered = quire.dask.read_table(uri, columns=["id", "v"],
                                      filters=[("day", "==", datetime.date(2024, 5, 2)),
                                               ("kind", "=", "b")])
