@@ -335,6 +335,22 @@ py::object DurationToPy(int64_t ticks, TimeUnit unit) {
       PyDelta_FromDSU(int(days), int(sod), int(rem * 1000000 / per_second)));
 }
 
+// A str of UTF-8 `s`: ASCII (most data) copied straight into a compact string,
+// anything else decoded.
+PyObject* NewString(std::string_view s) {
+  bool ascii = true;
+  for (unsigned char c : s) {
+    if (c & 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) return PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace");
+  PyObject* o = PyUnicode_New(py::ssize_t(s.size()), 127);
+  if (o != nullptr && !s.empty()) std::memcpy(PyUnicode_1BYTE_DATA(o), s.data(), s.size());
+  return o;
+}
+
 py::object StringToPy(std::string_view s) {
   return py::reinterpret_steal<py::object>(
       PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace"));
@@ -556,7 +572,7 @@ py::array ObjectValues(const ArrayVector& chunks) {
           std::string_view s = view.Value(i);
           o = memo.Find(s);
           if (o == nullptr) {
-            o = is_string ? PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace")
+            o = is_string ? NewString(s)
                           : PyBytes_FromStringAndSize(s.data(), py::ssize_t(s.size()));
             if (o == nullptr) throw py::error_already_set();
             memo.Add(s, o);
