@@ -26,6 +26,7 @@
 
 #include "common.h"
 #include "quire/columnar/array.h"
+#include "quire/columnar/array_internal.h"
 #include "quire/columnar/builder.h"
 #include "quire/columnar/decimal.h"
 #include "quire/columnar/temporal.h"
@@ -63,7 +64,6 @@ struct PyTypes {
   py::object tzinfo_of;     // quire._convert.tzinfo(str)
   py::object pd_na;         // pandas.NA
   py::object nat;           // pandas.NaT
-  py::object np_nan_float;  // float('nan')
 };
 
 PyTypes& Types() {
@@ -73,7 +73,6 @@ PyTypes& Types() {
     t->tzinfo_of = py::module_::import("quire._convert").attr("tzinfo");
     t->pd_na = py::module_::import("pandas").attr("NA");
     t->nat = py::module_::import("pandas").attr("NaT");
-    t->np_nan_float = py::float_(std::numeric_limits<double>::quiet_NaN());
     return t;
   }();
   return *types;
@@ -280,21 +279,22 @@ py::object DateToPy(int64_t days) {
       PyDate_FromDate(int(civil.year), civil.month, civil.day));
 }
 
-py::object TimestampToPy(int64_t ticks, TimeUnit unit, const std::string& tz) {
+// `ticks` of `unit` since the epoch as whole days, seconds into the day and
+// microseconds into the second (Python's resolution: finer digits are dropped).
+struct DaySecondMicro {
+  int64_t days, seconds, micros;
+};
+
+DaySecondMicro SplitTicks(int64_t ticks, TimeUnit unit) {
   const int64_t per_second = columnar::TicksPerSecond(unit);
-  int64_t seconds = ticks / per_second;
-  int64_t rem = ticks % per_second;
-  if (rem < 0) {
-    rem += per_second;
-    seconds -= 1;
-  }
-  const int64_t micros = rem * 1000000 / per_second;
-  int64_t days = seconds / 86400;
-  int64_t sod = seconds % 86400;
-  if (sod < 0) {
-    sod += 86400;
-    days -= 1;
-  }
+  const int64_t seconds = columnar::FloorDiv(ticks, per_second);
+  const int64_t micros = (ticks - seconds * per_second) * 1000000 / per_second;
+  const int64_t days = columnar::FloorDiv(seconds, 86400);
+  return {days, seconds - days * 86400, micros};
+}
+
+py::object TimestampToPy(int64_t ticks, TimeUnit unit, const std::string& tz) {
+  const auto [days, sod, micros] = SplitTicks(ticks, unit);
   const auto civil = columnar::CivilFromDays(days);
   if (civil.year < 1 || civil.year > 9999) {
     throw StatusError(Status::Invalid("timestamp {} is outside Python's datetime range",
@@ -310,29 +310,14 @@ py::object TimestampToPy(int64_t ticks, TimeUnit unit, const std::string& tz) {
 }
 
 py::object TimeToPy(int64_t ticks, TimeUnit unit) {
-  const int64_t per_second = columnar::TicksPerSecond(unit);
-  const int64_t seconds = ticks / per_second;
-  const int64_t micros = (ticks % per_second) * 1000000 / per_second;
+  const auto [days, sod, micros] = SplitTicks(ticks, unit);
   return py::reinterpret_steal<py::object>(PyTime_FromTime(
-      int(seconds / 3600 % 24), int(seconds / 60 % 60), int(seconds % 60), int(micros)));
+      int(sod / 3600), int(sod / 60 % 60), int(sod % 60), int(micros)));
 }
 
 py::object DurationToPy(int64_t ticks, TimeUnit unit) {
-  const int64_t per_second = columnar::TicksPerSecond(unit);
-  int64_t seconds = ticks / per_second;
-  int64_t rem = ticks % per_second;
-  if (rem < 0) {
-    rem += per_second;
-    seconds -= 1;
-  }
-  int64_t days = seconds / 86400;
-  int64_t sod = seconds % 86400;
-  if (sod < 0) {
-    sod += 86400;
-    days -= 1;
-  }
-  return py::reinterpret_steal<py::object>(
-      PyDelta_FromDSU(int(days), int(sod), int(rem * 1000000 / per_second)));
+  const auto [days, sod, micros] = SplitTicks(ticks, unit);
+  return py::reinterpret_steal<py::object>(PyDelta_FromDSU(int(days), int(sod), int(micros)));
 }
 
 // A str of UTF-8 `s`: ASCII (most data) copied straight into a compact string,
@@ -352,8 +337,9 @@ PyObject* NewString(std::string_view s) {
 }
 
 py::object StringToPy(std::string_view s) {
-  return py::reinterpret_steal<py::object>(
-      PyUnicode_DecodeUTF8(s.data(), py::ssize_t(s.size()), "replace"));
+  PyObject* o = NewString(s);
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(o);
 }
 
 py::object BytesToPy(std::string_view s) { return py::bytes(s.data(), s.size()); }
@@ -469,18 +455,7 @@ py::object ValueToPy(const Array& array, int64_t i) {
       return out;
     }
     case TypeId::kDictionary: {
-      int64_t index = 0;
-      switch (type.index_type()->id()) {
-        case TypeId::kInt8: index = array.values<int8_t>()[i]; break;
-        case TypeId::kInt16: index = array.values<int16_t>()[i]; break;
-        case TypeId::kInt32: index = array.values<int32_t>()[i]; break;
-        case TypeId::kInt64: index = array.values<int64_t>()[i]; break;
-        case TypeId::kUInt8: index = array.values<uint8_t>()[i]; break;
-        case TypeId::kUInt16: index = array.values<uint16_t>()[i]; break;
-        case TypeId::kUInt32: index = array.values<uint32_t>()[i]; break;
-        default: index = int64_t(array.values<uint64_t>()[i]); break;
-      }
-      return ValueToPy(*array.dictionary(), index);
+      return ValueToPy(*array.dictionary(), columnar::internal::DictionaryIndex(array, i));
     }
   }
   throw StatusError(Status::Unsupported("no Python value for type {}", type.ToString()));
@@ -653,17 +628,7 @@ py::dict DictionaryColumn(const std::string& name, const TypePtr& type,
         dst[i] = -1;
         continue;
       }
-      int64_t index;
-      switch (a.type()->index_type()->id()) {
-        case TypeId::kInt8: index = a.values<int8_t>()[i]; break;
-        case TypeId::kInt16: index = a.values<int16_t>()[i]; break;
-        case TypeId::kInt32: index = a.values<int32_t>()[i]; break;
-        case TypeId::kUInt8: index = a.values<uint8_t>()[i]; break;
-        case TypeId::kUInt16: index = a.values<uint16_t>()[i]; break;
-        case TypeId::kUInt32: index = a.values<uint32_t>()[i]; break;
-        case TypeId::kUInt64: index = int64_t(a.values<uint64_t>()[i]); break;
-        default: index = a.values<int64_t>()[i]; break;
-      }
+      int64_t index = columnar::internal::DictionaryIndex(a, i);
       if (!same) index = remap[c][size_t(index)];
       dst[i] = int32_t(index);
     }
@@ -840,9 +805,6 @@ ArrayHandle ArrayFromBool(const py::array_t<bool, py::array::c_style | py::array
 bool IsMissing(PyObject* o) {
   if (o == Py_None || o == Types().pd_na.ptr()) return true;
   if (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) return true;
-  // NaT and numpy NaN scalars.
-  PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(o));
-  (void)type;
   return false;
 }
 
