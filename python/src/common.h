@@ -89,7 +89,8 @@ std::shared_ptr<columnar::RecordBatchReader> ImportStream(const py::object& data
 
 
 void RegisterData(py::module_& m);
-void RegisterPandas(py::module_& m);
+void RegisterToPandas(py::module_& m);
+void RegisterFromPandas(py::module_& m);
 void RegisterFiles(py::module_& m);
 void RegisterTables(py::module_& m);
 void RegisterFs(py::module_& m);

@@ -53,7 +53,8 @@ PYBIND11_MODULE(_quire, m) {
     }
   });
   RegisterData(m);
-  RegisterPandas(m);
+  RegisterToPandas(m);
+  RegisterFromPandas(m);
   RegisterFiles(m);
   RegisterTables(m);
   RegisterFs(m);
