@@ -225,22 +225,17 @@ def _series_to_array(series, column):
         if name in _NUMPY_TYPES:
             values = np.ascontiguousarray(series.to_numpy())
             return _quire.array_from_fixed(_NUMPY_TYPES[name], values)
-        if dtype.kind == "M":
+        if dtype.kind in "Mm":
+            # datetime64 -> timestamp, timedelta64 -> duration, in units Arrow has.
             unit = np.datetime_data(dtype)[0]
             if unit not in ("s", "ms", "us", "ns"):
-                series = series.astype("datetime64[ns]")
+                series = series.astype("datetime64[ns]" if dtype.kind == "M" else "timedelta64[ns]")
                 unit = "ns"
             values = np.ascontiguousarray(series.to_numpy().view(np.int64))
             mask = np.asarray(series.isna(), dtype=bool)
-            return _quire.array_from_fixed(f"timestamp[{unit}]", values, mask if mask.any() else None)
-        if dtype.kind == "m":
-            unit = np.datetime_data(dtype)[0]
-            if unit not in ("s", "ms", "us", "ns"):
-                series = series.astype("timedelta64[ns]")
-                unit = "ns"
-            values = np.ascontiguousarray(series.to_numpy().view(np.int64))
-            mask = np.asarray(series.isna(), dtype=bool)
-            return _quire.array_from_fixed(f"duration[{unit}]", values, mask if mask.any() else None)
+            arrow_type = "timestamp" if dtype.kind == "M" else "duration"
+            return _quire.array_from_fixed(f"{arrow_type}[{unit}]", values,
+                                           mask if mask.any() else None)
         if dtype.kind == "O":
             return _objects_to_array(series.to_numpy(), column)
         if dtype.kind in "SU":

@@ -110,8 +110,10 @@ def from_arrow(obj):
 
 
 def to_pandas(data, **options):
-    return as_table(data).to_pandas(**options) if not hasattr(data, "to_pandas") else \
-        data.to_pandas(**options)
+    """A pandas DataFrame of any Arrow data (see quire._convert.to_pandas)."""
+    if isinstance(data, (ArrowData, Scan)):
+        return data.to_pandas(**options)
+    return as_table(data).to_pandas(**options)
 
 
 def native(data, index=None):

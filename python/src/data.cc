@@ -59,8 +59,6 @@ py::capsule ExportSchemaCapsule(const columnar::Schema& schema) {
 
 namespace {
 
-py::capsule SchemaCapsule(const columnar::Schema& schema) { return ExportSchemaCapsule(schema); }
-
 py::capsule StreamCapsule(std::shared_ptr<columnar::RecordBatchReader> reader) {
   auto* out = new ArrowArrayStream();
   Status st = columnar::ExportRecordBatchReader(std::move(reader), out);
@@ -102,7 +100,7 @@ py::tuple ArrayCapsules(const ArrowTable& table) {
     }
     batch = Unwrap(columnar::RecordBatch::Make(table.schema, table.num_rows(), std::move(columns)));
   }
-  py::capsule schema = SchemaCapsule(*table.schema);
+  py::capsule schema = ExportSchemaCapsule(*table.schema);
   auto* array = new ArrowArray();
   Status st = columnar::ExportRecordBatch(batch, array);
   if (!st.ok()) {
@@ -197,7 +195,7 @@ void RegisterData(py::module_& m) {
                              })
       .def_property_readonly("schema_string",
                              [](const ArrowTable& t) { return SchemaString(*t.schema); })
-      .def("__arrow_c_schema__", [](const ArrowTable& t) { return SchemaCapsule(*t.schema); })
+      .def("__arrow_c_schema__", [](const ArrowTable& t) { return ExportSchemaCapsule(*t.schema); })
       .def(
           "__arrow_c_stream__",
           [](const ArrowTable& t, const py::object& requested) {
@@ -230,7 +228,8 @@ void RegisterData(py::module_& m) {
            [](const ArrowTable& t, const std::vector<std::string>& names) {
              std::vector<int> indices;
              for (const auto& n : names) {
-               indices.push_back(Unwrap(t.schema->GetField(n)) ? t.schema->GetFieldIndex(n) : -1);
+               Unwrap(t.schema->GetField(n));  // kNotFound naming the known columns
+               indices.push_back(t.schema->GetFieldIndex(n));
              }
              ArrowTable out;
              columnar::FieldVector fields;
@@ -273,7 +272,7 @@ void RegisterData(py::module_& m) {
   py::class_<BatchStream>(m, "BatchStream", "A stream of Arrow record batches, read once.")
       .def_property_readonly("schema_string",
                              [](const BatchStream& s) { return SchemaString(*s.schema); })
-      .def("__arrow_c_schema__", [](const BatchStream& s) { return SchemaCapsule(*s.schema); })
+      .def("__arrow_c_schema__", [](const BatchStream& s) { return ExportSchemaCapsule(*s.schema); })
       .def(
           "__arrow_c_stream__",
           [](BatchStream& s, const py::object& requested) {

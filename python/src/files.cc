@@ -171,15 +171,15 @@ ArrowTable ReadParquetPart(const std::string& url,
                            const std::optional<std::string>& filter,
                            const std::vector<std::tuple<std::string, std::string,
                                                         std::optional<std::string>>>& partitions) {
+  auto wanted = [&](const std::string& name) {
+    return !columns || std::find(columns->begin(), columns->end(), name) != columns->end();
+  };
   compute::ExpressionPtr expr = ParseFilter(filter);
   std::set<std::string> partition_names;
   columnar::FieldVector partition_fields;
-  columnar::ArrayVector one_row;
   for (const auto& [name, type_text, value] : partitions) {
-    auto type = Unwrap(columnar::ParseType(type_text));
     partition_names.insert(name);
-    partition_fields.push_back(columnar::field(name, type));
-    one_row.push_back(Unwrap(table::PartitionValueArray(type, value, 1)));
+    partition_fields.push_back(columnar::field(name, Unwrap(columnar::ParseType(type_text))));
   }
   std::set<std::string> referenced;
   if (expr) CollectColumns(*expr, &referenced);
@@ -191,101 +191,71 @@ ArrowTable ReadParquetPart(const std::string& url,
       only_partitions = false;
     }
   }
+  bool keep = true;
   if (only_partitions) {
+    columnar::ArrayVector one_row;
+    for (size_t p = 0; p < partitions.size(); ++p) {
+      one_row.push_back(Unwrap(table::PartitionValueArray(partition_fields[p]->type(),
+                                                          std::get<2>(partitions[p]), 1)));
+    }
     auto batch = Unwrap(columnar::RecordBatch::Make(columnar::schema(partition_fields), 1, one_row));
     auto mask = Unwrap(compute::Evaluate(*expr, *batch));
-    const bool keep = !mask->IsNull(0) && util::GetBit(mask->buffer(1)->data(), mask->offset());
+    keep = !mask->IsNull(0) && util::GetBit(mask->buffer(1)->data(), mask->offset());
     expr = nullptr;
-    if (!keep) {
-      // Nothing of this file is wanted: an empty result of the right shape.
-      auto file = OpenFile(url);
-      auto options = MakeReadOptions(std::nullopt, std::nullopt, 1, 0);
-      columnar::FieldVector fields;
-      for (const auto& f : file->schema()->fields()) {
-        if ((!columns || std::find(columns->begin(), columns->end(), f->name()) != columns->end()) &&
-            !partition_names.count(f->name())) {
-          fields.push_back(f);
-        }
-      }
-      for (const auto& f : partition_fields) {
-        if (!columns || std::find(columns->begin(), columns->end(), f->name()) != columns->end()) {
-          fields.push_back(f);
-        }
-      }
-      ArrowTable out;
-      out.schema = columnar::schema(fields);
-      return out;
+  }
+  // A filter naming both kinds of columns is applied once the partition columns
+  // are added; one naming file columns only is pushed down to the reader.
+  const bool filter_after = expr && !only_file;
+  parquet::ReadOptions options;
+  options.batch_rows = 1 << 20;
+  if (expr && only_file) options.filter = expr;
+  if (columns) {
+    for (const auto& c : *columns) {
+      if (!partition_names.count(c)) options.columns.push_back(c);
+    }
+    for (const auto& c : referenced) {
+      if (filter_after && !partition_names.count(c) && !wanted(c)) options.columns.push_back(c);
     }
   }
   auto file = OpenFile(url);
-  std::optional<std::vector<std::string>> file_columns;
-  if (columns) {
-    file_columns.emplace();
-    for (const auto& c : *columns) {
-      if (!partition_names.count(c)) file_columns->push_back(c);
-    }
-    if (expr && !only_file) {
-      for (const auto& c : referenced) {
-        if (!partition_names.count(c) &&
-            std::find(file_columns->begin(), file_columns->end(), c) == file_columns->end()) {
-          file_columns->push_back(c);
-        }
-      }
-    }
-  }
-  parquet::ReadOptions options;
-  if (file_columns) options.columns = *file_columns;
-  if (expr && only_file) options.filter = expr;
-  options.batch_rows = 1 << 20;
   auto reader = Unwrap(WithoutGil([&] { return file->Read(options); }));
-  ArrowTable in = ReadAll(*reader);
-  ArrowTable out;
-  // The output: file columns (as asked) and partition columns.
-  columnar::FieldVector fields;
+  ArrowTable in;
+  if (keep) {
+    in = ReadAll(*reader);
+  } else {
+    in.schema = reader->schema();  // nothing of this file is wanted: the shape only
+  }
+  // Every batch: the file's columns (a partition value wins over a file column of
+  // the same name), then the partition columns wanted or filtered on.
   std::vector<int> file_indices;
+  columnar::FieldVector full_fields, out_fields;
   for (int i = 0; i < in.schema->num_fields(); ++i) {
     const auto& f = in.schema->field(i);
     if (partition_names.count(f->name())) continue;
-    if (columns && std::find(columns->begin(), columns->end(), f->name()) == columns->end()) continue;
-    fields.push_back(f);
     file_indices.push_back(i);
+    full_fields.push_back(f);
+    if (wanted(f->name())) out_fields.push_back(f);
   }
   std::vector<size_t> part_indices;
   for (size_t p = 0; p < partition_fields.size(); ++p) {
     const auto& name = partition_fields[p]->name();
-    if (columns && std::find(columns->begin(), columns->end(), name) == columns->end() &&
-        !(expr && !only_file && referenced.count(name))) {
-      continue;
-    }
+    if (!wanted(name) && !(filter_after && referenced.count(name))) continue;
     part_indices.push_back(p);
+    full_fields.push_back(partition_fields[p]);
+    if (wanted(name)) out_fields.push_back(partition_fields[p]);
   }
-  // With a mixed filter, evaluate on the full batch (file + partition columns).
-  columnar::FieldVector full_fields;
-  for (int i = 0; i < in.schema->num_fields(); ++i) {
-    if (!partition_names.count(in.schema->field(i)->name())) full_fields.push_back(in.schema->field(i));
-  }
-  for (size_t p : part_indices) full_fields.push_back(partition_fields[p]);
   auto full_schema = columnar::schema(full_fields);
-  for (const auto& f : fields) (void)f;
-  columnar::FieldVector out_fields = fields;
-  for (size_t p : part_indices) {
-    const auto& name = partition_fields[p]->name();
-    if (!columns || std::find(columns->begin(), columns->end(), name) != columns->end()) {
-      out_fields.push_back(partition_fields[p]);
-    }
-  }
+  ArrowTable out;
   out.schema = columnar::schema(out_fields);
   for (const auto& b : in.batches) {
     columnar::ArrayVector full;
-    for (int i = 0; i < in.schema->num_fields(); ++i) {
-      if (!partition_names.count(in.schema->field(i)->name())) full.push_back(b->column(i));
-    }
+    for (int i : file_indices) full.push_back(b->column(i));
     for (size_t p : part_indices) {
       full.push_back(Unwrap(table::PartitionValueArray(partition_fields[p]->type(),
                                                        std::get<2>(partitions[p]), b->num_rows())));
     }
     auto batch = Unwrap(columnar::RecordBatch::Make(full_schema, b->num_rows(), full));
-    if (expr && !only_file) {
+    if (filter_after) {
       auto mask = Unwrap(compute::Evaluate(*expr, *batch));
       batch = Unwrap(compute::Filter(*batch, *mask));
     }

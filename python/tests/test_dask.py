@@ -108,5 +108,8 @@ def test_read_parquet_folders_with_hive_partitions(client, tmp_path):
     one = quire.dask.read_parquet(str(tmp_path / "hive"), columns=["id"],
                                   filters=[("day", "=", "2024-05-03"), ("id", "<", 100)])
     assert sorted(one.compute()["id"].tolist()) == [i for i in range(100) if i % 4 == 2]
+    one_day = quire.dask.read_parquet(str(tmp_path / "hive"), filters=[("day", "=", "2024-05-02")])
+    assert one_day.npartitions == 8  # the other days' files are decided empty unread
+    assert one_day.compute()["day"].tolist() == ["2024-05-02"] * 1000
     glob = quire.dask.read_parquet(str(tmp_path / "hive" / "day=2024-05-01" / "*" / "*.parquet"))
     assert len(glob.compute()) == 1000
