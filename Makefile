@@ -24,9 +24,12 @@ release: setup build/release/build.ninja
 asan: setup build/asan/build.ninja
 	cmake --build build/asan -j $(JOBS)
 
-## demo: install, build Release, run the main job on local data.
+## demo: install, build Release, run the main job on local data (quire-demo/;
+## docs/cli.md describes it). `make demo DEMO_ARGS='--at s3://bucket/events'`
+## puts the table in a store instead.
+DEMO_ARGS ?=
 demo: release
-	./build/release/src/quire/cli/quire demo
+	./build/release/src/quire/cli/quire demo $(DEMO_ARGS)
 
 ## test: install, build Release and ASan+UBSan, run every test in both, then a
 ## short deterministic libFuzzer run of every fuzzer (test-fuzz).

@@ -22,8 +22,17 @@ enum ExitCode : int {
   kExitCorrupt = 5,     ///< input violates its specification
 };
 
-/// \brief Run the columnar demonstration with a batch of `rows` rows.
-int RunDemo(int64_t rows);
+/// \brief Options of `quire demo`.
+struct DemoOptions {
+  std::string dir = "quire-demo";  ///< raw data, and the table unless `at` is given
+  std::string at;                  ///< the table's URL (s3://, az://, ...) instead
+  int64_t rows_per_day = 300000;
+  bool replace = false;  ///< delete a table found at `at` first
+  std::string program = "quire";  ///< how the suggested commands call quire
+};
+
+/// \brief Run the main job on generated events (see docs/cli.md).
+int RunDemo(const DemoOptions& options);
 
 /// \brief Options of `quire cat`.
 struct CatOptions {

@@ -15,11 +15,25 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("quire ") + QUIRE_VERSION);
   app.require_subcommand(1);
 
+  quire::cli::DemoOptions demo_options;
   auto* demo = app.add_subcommand(
-      "demo", "Show the columnar layer: build a batch of every type, validate it, hand it "
-              "through the Arrow C Data Interface and print it as a table and as JSON");
-  int64_t rows = 8;
-  demo->add_option("--rows", rows, "Rows in the demonstration batch")->check(CLI::Range(1, 1000000));
+      "demo",
+      "The main job on generated data: two days of app events written as JSON Lines, "
+      "ingested as a table partitioned by date, appended to, deleted from, its history "
+      "shown, read at its first version, queried with pruning reported at every level, "
+      "and vacuumed. Replaces DIR/raw and DIR/events on every run.");
+  demo->add_option("--dir", demo_options.dir,
+                   "Folder for the generated JSON Lines, and for the table unless --at "
+                   "is given (default quire-demo)");
+  demo->add_option("--at", demo_options.at,
+                   "Put the table at this URL instead: s3://bucket/path, az://container/path, "
+                   "memory://path, ... (credentials as for `quire fs`)");
+  demo->add_option("--rows-per-day", demo_options.rows_per_day,
+                   "Events generated for each day (default 300000)")
+      ->check(CLI::Range(int64_t(1000), int64_t(100000000)));
+  demo->add_flag("--replace", demo_options.replace,
+                 "Delete a table found at --at before starting (without it, that is an "
+                 "error)");
 
   quire::cli::CatOptions cat_options;
   auto* cat = app.add_subcommand("cat", "Print the rows of a Parquet file");
@@ -368,7 +382,11 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? quire::cli::kExitOk : quire::cli::kExitUsage;
   }
-  if (demo->parsed()) return quire::cli::RunDemo(rows);
+  if (demo->parsed()) {
+    // The suggested commands call quire as this run was called, unless through PATH.
+    if (std::string_view(argv[0]).find('/') != std::string_view::npos) demo_options.program = argv[0];
+    return quire::cli::RunDemo(demo_options);
+  }
   if (cat->parsed()) return quire::cli::RunCat(cat_options);
   if (inspect->parsed()) return quire::cli::RunInspect(inspect_options);
   if (convert->parsed()) return quire::cli::RunConvert(convert_options);
