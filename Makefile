@@ -5,7 +5,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all setup release asan demo test test-release test-asan test-fuzz fuzz-build bench fuzz clean
+.PHONY: all setup release asan demo test test-release test-asan test-fuzz fuzz-build bench microbench fuzz clean
 
 all: release
 
@@ -72,8 +72,15 @@ test-fuzz: fuzz-build
 	  grep -E "^(Done|stat::number_of_executed_units)" build/fuzz/test-$$f.log; \
 	done
 
-## bench: build with -O3 and run the benchmarks.
+## bench: the peer harness of ../shared/bench (data generated when missing) on
+## every workload, 1 and 2 threads, DuckDB, Polars and quire (bench/quire.json);
+## rewrites the first section of docs/benchmarks.md. BENCH_RUNS rounds (default 5).
+## `make microbench` runs the Google Benchmark programs instead.
+BENCH_RUNS ?= 5
 bench: setup
+	bash bench/run_all.sh $(BENCH_RUNS)
+
+microbench: setup
 	cmake --preset bench >/dev/null
 	cmake --build build/bench -j $(JOBS)
 	for b in build/bench/bench/*_benchmark; do $$b; done

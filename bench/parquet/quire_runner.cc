@@ -15,7 +15,9 @@
 ///   it to --out (the harness's {out_file}) with the codec and the writer's
 ///   defaults otherwise; prints out_bytes;
 /// - W4: lineitem.csv to Parquet (snappy) with the column types of
-///   bench/parquet/lineitem.schema (or --schema), what `quire convert` does.
+///   bench/parquet/lineitem.schema (or --schema), what `quire convert` does;
+/// - W6: every column of events.parquet where user_id = 4242, materialised.
+/// W5 (the Hive folders) is bench/table/table_runner's: quire reads them as a table.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -138,7 +140,8 @@ int main(int argc, char** argv) {
   const std::string threads = Arg(argc, argv, "threads", "1");
   const std::string data = Arg(argc, argv, "data", "bench/data");
   if (workload == "W3_snappy" || workload == "W3_zstd") {
-    auto file = quire::io::OpenLocalFile(data + "/lineitem.parquet");
+    auto file = quire::io::OpenLocalFile(data + (workload == "W6" ? "/events.parquet"
+                                                                 : "/lineitem.parquet"));
     if (!file.ok()) return Fail(file.status());
     auto reader = quire::parquet::FileReader::Open(std::move(*file));
     if (!reader.ok()) return Fail(reader.status());
@@ -213,12 +216,13 @@ int main(int argc, char** argv) {
                 static_cast<long long>(written->file_bytes));
     return 0;
   }
-  if (workload != "W1" && workload != "W1a" && workload != "W2") {
+  if (workload != "W1" && workload != "W1a" && workload != "W2" && workload != "W6") {
     std::fprintf(stderr, "quire_runner: workload %s is not implemented yet\n", workload.c_str());
     return 2;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  auto file = quire::io::OpenLocalFile(data + "/lineitem.parquet");
+  auto file = quire::io::OpenLocalFile(data + (workload == "W6" ? "/events.parquet"
+                                                                 : "/lineitem.parquet"));
   if (!file.ok()) return Fail(file.status());
   auto reader = quire::parquet::FileReader::Open(std::move(*file));
   if (!reader.ok()) return Fail(reader.status());
@@ -274,6 +278,12 @@ int main(int argc, char** argv) {
       options.filter = *filter;
       options.late_materialize = Arg(argc, argv, "late", "1") == "1";
       options.columns = {"l_extendedprice", "l_discount"};
+    }
+    if (workload == "W6") {
+      auto filter = quire::compute::ParseExpression("user_id = 4242");
+      if (!filter.ok()) return Fail(filter.status());
+      options.filter = *filter;
+      options.late_materialize = Arg(argc, argv, "late", "1") == "1";
     }
     auto table = (*reader)->ReadTable(options);
     if (!table.ok()) return Fail(table.status());

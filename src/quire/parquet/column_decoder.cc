@@ -149,6 +149,37 @@ Status DecodeSelectedRows(const Page& page, const ColumnDescriptor& c, int64_t n
     }
     return Status::OK();
   }
+  if (page.encoding == Encoding::kPlain && phys == Type::kByteArray &&
+      (t == TypeId::kString || t == TypeId::kBinary)) {
+    // PLAIN byte arrays: step over the values before each chosen one by their
+    // length prefixes; only the chosen ones are copied (and checked as UTF-8).
+    auto* bb = static_cast<columnar::BinaryBuilder*>(b);
+    const int64_t data_start = bb->value_data_length();
+    const uint8_t* p = page.values.data();
+    const uint8_t* const end = p + page.values.size();
+    int64_t at = 0;  // index of the value p points to
+    int64_t chosen_values = 0;
+    for (const auto& [vb, ve] : value_runs) {
+      for (; at < ve; ++at) {
+        uint32_t length = 0;
+        if (end - p < 4) return Status::Corrupt("PLAIN byte array {} runs past its page", at);
+        std::memcpy(&length, p, 4);
+        p += 4;
+        if (uint64_t(end - p) < length) {
+          return Status::Corrupt("PLAIN byte array {} of {} bytes runs past its page", at,
+                                 length);
+        }
+        if (at >= vb) {
+          QUIRE_RETURN_NOT_OK(
+              bb->Append(std::string_view(reinterpret_cast<const char*>(p), length)));
+          ++chosen_values;
+        }
+        p += length;
+      }
+    }
+    if (t == TypeId::kString) return CheckUtf8(*bb, data_start, chosen_values);
+    return Status::OK();
+  }
   // Other pages: decode whole into a scratch builder, then copy the chosen values.
   QUIRE_ASSIGN_OR_RETURN(auto scratch, columnar::MakeBuilder(value_type, pool));
   QUIRE_ASSIGN_OR_RETURN(bool direct, DecodeDirect(decoder, present, c, dict, physical,
@@ -203,6 +234,19 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   int64_t rows_seen = 0;      // rows of the pages read so far
   RowRanges pieces;           // the page's selected rows, relative to the page
   dict.values.width = physical.width;
+  if (selective) {
+    // Pages holding none of the selected rows are not even decompressed.
+    pages.set_page_filter([select, probe_cursor = size_t(0), probe_row = int64_t(0)](
+                              int64_t n) mutable {
+      while (probe_cursor < select->size() && (*select)[probe_cursor].end <= probe_row) {
+        ++probe_cursor;
+      }
+      const bool wanted =
+          probe_cursor < select->size() && (*select)[probe_cursor].begin < probe_row + n;
+      probe_row += n;
+      return wanted;
+    });
+  }
   while (true) {
     QUIRE_ASSIGN_OR_RETURN(auto page, pages.Next());
     if (!page) break;
@@ -230,6 +274,9 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
         count += e - b;
       }
       if (count == 0) continue;  // nothing wanted here: not decoded at all
+      if (page->skipped) {
+        return Status::Internal("{}: a page with selected rows was skipped", where);
+      }
       if (count < n) {
         QUIRE_RETURN_NOT_OK(DecodeSelectedRows(*page, c, n, pieces, count, dict, value_type,
                                                pool, &index_scratch, &level_scratch, &physical,

@@ -212,9 +212,9 @@ Result<RecordBatchPtr> FileReader::FinishRows(PendingRowGroup& p, const ReadOpti
     }
   }
   const RowGroup& rg = metadata_->row_groups[size_t(p.index)];
-  const int64_t num_rows = p.rows     ? CountRows(*p.rows)
-                           : p.select ? CountRows(*p.select)
-                                      : rg.num_rows;
+  const int64_t num_rows = p.select ? CountRows(*p.select)
+                           : p.rows ? CountRows(*p.rows)
+                                    : rg.num_rows;
   std::vector<const ColumnChunkData*> leaves(size_t(schema_.num_columns()), nullptr);
   for (size_t i = 0; i < p.leaves.size(); ++i) {
     QUIRE_RETURN_NOT_OK(p.decoded[i].status());
@@ -398,6 +398,42 @@ Result<ColumnChunkData> FileReader::DecodeLeaf(int index, int c, const ReadOptio
   if (!leaf.pages) {
     QUIRE_ASSIGN_OR_RETURN(auto empty, columnar::MakeArrayOfNulls(leaf.type, 0, options.pool));
     return ColumnChunkData{.values = std::move(empty)};
+  }
+  if (rows != nullptr && select != nullptr) {
+    // The pages holding `rows` were read: count the selected rows among the rows
+    // those pages cover, and decode just them (pages without one are skipped).
+    RowRanges local;
+    int64_t base = 0, mapped = 0, wanted = 0;
+    size_t k = 0;
+    for (const auto& r : *select) {
+      wanted += r.size();
+      while (k < leaf.covered.size() && leaf.covered[k].end <= r.begin) {
+        base += leaf.covered[k++].size();
+      }
+      for (size_t j = k, at = size_t(base); j < leaf.covered.size() && leaf.covered[j].begin < r.end;
+           at += size_t(leaf.covered[j++].size())) {
+        const int64_t lo = std::max(r.begin, leaf.covered[j].begin);
+        const int64_t hi = std::min(r.end, leaf.covered[j].end);
+        if (lo >= hi) continue;
+        const int64_t b = int64_t(at) + lo - leaf.covered[j].begin;
+        if (!local.empty() && local.back().end == b) {
+          local.back().end = b + hi - lo;
+        } else {
+          local.push_back({b, b + hi - lo});
+        }
+        mapped += hi - lo;
+      }
+    }
+    if (mapped != wanted) {
+      return Status::Internal("{}: {} selected rows lie outside the pages read", leaf.where,
+                              wanted - mapped);
+    }
+    auto data = DecodeColumnChunk(*leaf.pages, cd, leaf.type, options.pool,
+                                  options.max_chunk_entries, &local);
+    if (!data.ok()) {
+      return data.status().WithContext(fmt::format("{}: row group {}", file_->path(), index));
+    }
+    return data;
   }
   auto data = DecodeColumnChunk(*leaf.pages, cd, leaf.type, options.pool,
                                 options.max_chunk_entries, rows == nullptr ? select : nullptr);
@@ -775,11 +811,12 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     return Status::OK();
   }
 
-  // Late materialisation: when the filter is exact and no page index narrowed the
-  // row group, its first pass decodes the filter's columns (and nested fields);
-  // the other flat columns are decoded afterwards for the rows that passed only.
+  // Late materialisation: when the filter is exact, a row group's first pass
+  // decodes the filter's columns (and nested fields), for the page index's rows
+  // when it narrowed them; the other flat columns are decoded afterwards for the
+  // rows that passed only (their other pages not even decompressed).
   bool LateMaterialised(const FileReader::PendingRowGroup& p) const {
-    return !late_fields_.empty() && !p.rows && p.fields.size() == early_fields_.size();
+    return !late_fields_.empty() && p.fields.size() == early_fields_.size();
   }
 
   // Start decoding the late fields of row group `p` for the rows in `runs`
@@ -789,9 +826,40 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
     if (runs.empty()) return std::unique_ptr<FileReader::PendingRowGroup>();
     RowRanges kept;
     kept.reserve(runs.size());
-    for (const auto& [first, length] : runs) kept.push_back({first, first + length});
-    return reader_.StartRows(p.index, late_fields_, options_, pool_, std::nullopt,
-                             std::move(kept));
+    auto add = [&kept](int64_t begin, int64_t end) {
+      if (!kept.empty() && kept.back().end == begin) {
+        kept.back().end = end;
+      } else {
+        kept.push_back({begin, end});
+      }
+    };
+    if (!p.rows) {
+      for (const auto& [first, length] : runs) add(first, first + length);
+    } else {
+      // The first pass decoded only the page index's rows: `runs` count those rows,
+      // in order; map them back to rows of the row group.
+      const RowRanges& read = *p.rows;
+      size_t k = 0;
+      int64_t base = 0;  // position among the rows read where read[k] starts
+      for (const auto& [first, length] : runs) {
+        int64_t pos = first;
+        int64_t remaining = length;
+        while (remaining > 0) {
+          while (k < read.size() && pos >= base + read[k].size()) base += read[k++].size();
+          if (k == read.size()) {
+            return Status::Internal("row group {}: a kept row lies beyond the rows read",
+                                    p.index);
+          }
+          const int64_t offset = pos - base;
+          const int64_t take = std::min(remaining, read[k].size() - offset);
+          add(read[k].begin + offset, read[k].begin + offset + take);
+          pos += take;
+          remaining -= take;
+        }
+      }
+    }
+    // With the page index's rows, only the pages holding them are read again.
+    return reader_.StartRows(p.index, late_fields_, options_, pool_, p.rows, std::move(kept));
   }
 
   // Wait for the late fields of `staged` and merge them with its early fields (already
@@ -869,7 +937,7 @@ class RowGroupBatchReader final : public columnar::RecordBatchReader {
       QUIRE_ASSIGN_OR_RETURN(std::optional<RowRanges> rows, PageIndexRows(group));
       if (rows && rows->empty()) continue;
       if (!rows) Announce(group);
-      const bool late = !late_fields_.empty() && !rows;
+      const bool late = !late_fields_.empty();
       QUIRE_ASSIGN_OR_RETURN(auto p, reader_.StartRows(group, late ? early_fields_ : fields_,
                                                        options_, pool_, std::move(rows), {}));
       pending_.push_back(std::move(p));

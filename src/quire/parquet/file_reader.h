@@ -185,7 +185,8 @@ class QUIRE_EXPORT FileReader {
   /// \brief Start decoding `fields` of row group `index` on `pool`, or decode them
   /// now on the calling thread when `pool` is nullptr. `rows` limits the read to
   /// the pages holding them (page index); `select` keeps only those rows of flat
-  /// columns after decoding them (late materialisation); at most one of the two.
+  /// columns (late materialisation: pages without one are not decoded). With both,
+  /// `select` (rows of the row group, within `rows`) is what comes back.
   Result<std::unique_ptr<PendingRowGroup>> StartRows(int index, const std::vector<int>& fields,
                                                      const ReadOptions& options,
                                                      util::ThreadPool* pool,

@@ -170,6 +170,10 @@ Result<std::optional<Page>> PageReader::Next() {
                                      ToString(d.definition_level_encoding));
         }
         if (column_.max_def_level == 0) page.level_encoding = d.repetition_level_encoding;
+        if (page_filter_ && !page_filter_(page.num_values)) {
+          page.skipped = true;
+          return page;
+        }
         QUIRE_ASSIGN_OR_RETURN(page.storage,
                                Decompress(body, h.uncompressed_page_size, /*reuse=*/true));
         QUIRE_RETURN_NOT_OK(SplitV1Levels(
@@ -195,6 +199,10 @@ Result<std::optional<Page>> PageReader::Next() {
         values_read_ += d.num_values;
         page.encoding = d.encoding;
         page.level_encoding = Encoding::kRle;
+        if (page_filter_ && !page_filter_(page.num_values)) {
+          page.skipped = true;
+          return page;
+        }
         // Levels are never compressed in v2 pages; the values are unless
         // is_compressed is false.
         auto values = body.subspan(size_t(levels));

@@ -5,6 +5,7 @@
 /// decompressed and split into repetition levels, definition levels and values.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -38,6 +39,9 @@ struct Page {
   std::span<const uint8_t> values;
   /// Keeps the decompressed bytes alive as long as the page.
   columnar::BufferPtr storage;
+  /// A data page the page filter did not want: its counts are set, its bytes were
+  /// neither decompressed nor split (the spans are empty).
+  bool skipped = false;
 };
 
 /// \brief Options of PageReader.
@@ -74,6 +78,13 @@ class QUIRE_EXPORT PageReader {
   /// reused for the next one if the caller no longer holds its `storage`.
   Result<std::optional<Page>> Next();
 
+  /// \brief Ask, before each data page is decompressed, whether it is wanted:
+  /// `wanted(num_values)` is called once per data page, in order; a page it
+  /// declines comes back from Next() with `skipped` set and nothing decoded.
+  void set_page_filter(std::function<bool(int64_t num_values)> wanted) {
+    page_filter_ = std::move(wanted);
+  }
+
  private:
   PageReader(columnar::BufferPtr chunk, const ColumnDescriptor& column,
              std::unique_ptr<codec::Codec> codec, const PageReaderOptions& options)
@@ -92,6 +103,7 @@ class QUIRE_EXPORT PageReader {
   int64_t values_read_ = 0;
   int64_t chunk_end_ = 0;
   std::shared_ptr<columnar::MutableBuffer> scratch_;
+  std::function<bool(int64_t)> page_filter_;
 };
 
 }  // namespace quire::parquet
