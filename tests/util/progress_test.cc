@@ -78,5 +78,21 @@ TEST(ProgressBarTest, NothingIsErasedWhenNothingWasDrawn) {
   EXPECT_THAT(ProgressBar::Format("a", 5, std::nullopt, 1.0, 10), Not(HasSubstr("%")));
 }
 
+// A rate (and ETA) needs a quarter of a second behind it.
+TEST(ProgressBarTest, NoRateInTheFirstMoments) {
+  EXPECT_THAT(ProgressBar::Format("a", 5'000'000, 10'000'000, 0.001, 4), Not(HasSubstr("MB/s")));
+  EXPECT_THAT(ProgressBar::Format("a", 5'000'000, 10'000'000, 0.5, 4), HasSubstr("10.0 MB/s ETA"));
+}
+
+// Unforced and without a sink, a bar draws only when stdout and stderr are both
+// terminals; ctest captures both.
+TEST(ProgressBarTest, QuietWhenOutputIsNotATerminal) {
+  ProgressBar bar(100);
+  EXPECT_FALSE(bar.enabled());
+  ProgressBar forced(100, {.force = true});
+  EXPECT_TRUE(forced.enabled());
+  forced.Finish();
+}
+
 }  // namespace
 }  // namespace quire::util

@@ -124,11 +124,12 @@ struct TableOptions {
   bool stats = false;
   int64_t limit = -1;  ///< scan: rows; history: entries
   int threads = 0;
-  std::string progress = "auto";  ///< append/overwrite: auto, always, never
+  std::string progress = "auto";  ///< append, overwrite, scan -o, optimize, vacuum
   std::optional<double> retention_hours;  ///< vacuum: override the table's retention
   bool dry_run = false;                   ///< vacuum: list, do not delete
   bool force = false;                     ///< vacuum: allow retentions under 7 days
   int64_t target_size_mb = 128;           ///< optimize: size of the packed files
+  std::string output;  ///< scan: write the rows to this file (format from --format or its name)
 };
 
 /// \brief Create, write, delete from, scan and describe Delta tables.

@@ -126,12 +126,14 @@ int RunConvert(const ConvertOptions& o) {
   std::unique_ptr<parquet::FileReader> parquet_reader;
   std::optional<int64_t> total_bytes;
   std::function<int64_t()> done_bytes;
+  int64_t rows = 0;
   text::CsvReader* csv = nullptr;
   text::JsonlReader* jsonl = nullptr;
   if (from == "parquet") {
     if (schema) return fail(Status::Invalid("--schema applies to CSV and JSON Lines input"));
     auto file = io::OpenReadUrl(o.input);
     if (!file.ok()) return fail(file.status());
+    auto file_size = (*file)->Size();
     auto reader = parquet::FileReader::Open(std::move(*file));
     if (!reader.ok()) return fail(reader.status());
     parquet_reader = std::move(*reader);
@@ -140,7 +142,14 @@ int RunConvert(const ConvertOptions& o) {
     auto stream = parquet_reader->Read(ro);
     if (!stream.ok()) return fail(stream.status());
     batches = std::move(*stream);
-    total_bytes = parquet_reader->metadata().num_rows;  // progress in rows
+    // Progress in bytes of the file, by the share of its rows decoded.
+    const int64_t num_rows = parquet_reader->metadata().num_rows;
+    if (file_size.ok() && num_rows > 0) {
+      total_bytes = *file_size;
+      done_bytes = [&rows, num_rows, size = *file_size] {
+        return int64_t(double(size) * double(rows) / double(num_rows));
+      };
+    }
   } else {
     auto input = io::OpenInputUrl(o.input);
     if (!input.ok()) return fail(input.status());
@@ -244,11 +253,10 @@ int RunConvert(const ConvertOptions& o) {
   po.label = o.input == "-" ? "stdin" : o.input;
   po.force = o.progress == "always";
   std::unique_ptr<util::ProgressBar> progress;
-  if (o.progress != "never" && from != "parquet") {
+  if (o.progress != "never") {
     progress = std::make_unique<util::ProgressBar>(total_bytes, po);
   }
 
-  int64_t rows = 0;
   Status st;
   while (st.ok()) {
     auto batch = batches->Next();

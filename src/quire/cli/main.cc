@@ -299,8 +299,15 @@ int main(int argc, char** argv) {
            "--format", table_options.format,
            "jsonl (default): one canonical JSON array per row; table: an aligned "
            "text table; csv: RFC 4180 with a header row; count: decode the rows and print "
-           "only how many there are")
-        ->check(CLI::IsMember({"jsonl", "table", "csv", "count"}));
+           "only how many there are; parquet (with --output only)")
+        ->check(CLI::IsMember({"jsonl", "table", "csv", "count", "parquet"}));
+    sub->add_option("-o,--output", table_options.output,
+                    "Write the rows to this file (any store's URL) instead of printing them: "
+                    "Parquet, CSV or JSON Lines by --format or the name (.parquet, .csv, "
+                    ".jsonl); whole or not at all, with a progress bar on a terminal");
+    sub->add_option("--progress", table_options.progress,
+                    "With --output: auto (on a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
     sub->add_flag("--stats", table_options.stats,
                   "Print to stderr what the scan pruned: files by partition values and "
                   "statistics, row groups, pages, rows");
@@ -358,6 +365,8 @@ int main(int argc, char** argv) {
     sub->add_flag("--force", table_options.force,
                   "Allow a retention under 7 days (readers of old versions and writers "
                   "still committing may lose files)");
+    sub->add_option("--progress", table_options.progress, "auto (on a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
   }
   {
     auto* sub = table_command(
@@ -369,6 +378,8 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--where", table_options.where,
                     "Only partitions matching this condition on partition columns");
+    sub->add_option("--progress", table_options.progress, "auto (on a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
   }
 
   app.footer(

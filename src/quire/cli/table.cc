@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -36,6 +38,8 @@
 #include "quire/text/csv_reader.h"
 #include "quire/text/csv_writer.h"
 #include "quire/text/jsonl_reader.h"
+#include "quire/text/jsonl_writer.h"
+#include "quire/parquet/file_writer.h"
 #include "quire/util/macros.h"
 #include "quire/util/progress.h"
 
@@ -399,8 +403,80 @@ Status Update(const TableOptions& o) {
   return Status::OK();
 }
 
+// A progress bar over `total` bytes for --progress (auto: on a terminal), or null.
+std::unique_ptr<util::ProgressBar> MakeProgress(const std::string& progress, std::string label,
+                                                std::optional<int64_t> total) {
+  if (progress == "never") return nullptr;
+  util::ProgressOptions po;
+  po.label = std::move(label);
+  po.force = progress == "always";
+  auto bar = std::make_unique<util::ProgressBar>(total, po);
+  return bar->enabled() ? std::move(bar) : nullptr;
+}
+
 void WriteStdout(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+// `scan --output FILE`: the rows written as Parquet, CSV or JSON Lines (from
+// --format, else the file's extension), whole or not at all, with a progress bar
+// over the bytes of the files scanned.
+Status ScanToFile(const TableOptions& o, const table::SnapshotPtr& snapshot,
+                  table::ScanOptions so, const table::ScanReport& report) {
+  std::string format = o.format;
+  if (format.empty()) {
+    QUIRE_ASSIGN_OR_RETURN(format, InputFormatOf(o.output));
+  }
+  if (format != "parquet" && format != "csv" && format != "jsonl") {
+    return Status::Invalid("--output writes parquet, csv or jsonl, not {}", format);
+  }
+  if (o.limit >= 0) return Status::Invalid("--limit applies to printed rows, not --output");
+  QUIRE_ASSIGN_OR_RETURN(auto kept, table::PlanScanFiles(*snapshot, so.filter.get()));
+  int64_t total = 0;
+  for (size_t i : kept) total += snapshot->files()[i].size;
+  auto bar = MakeProgress(o.progress, o.output, total);
+  std::atomic<int64_t> done{0};
+  if (bar) so.on_file_read = [&](int64_t bytes) { bar->Update(done += bytes); };
+  QUIRE_ASSIGN_OR_RETURN(auto batches, table::Scan(snapshot, so));
+  QUIRE_ASSIGN_OR_RETURN(auto out, io::OpenWriteUrl(o.output));
+  std::unique_ptr<parquet::FileWriter> parquet_writer;
+  std::unique_ptr<text::CsvWriter> csv_writer;
+  std::unique_ptr<text::JsonlWriter> jsonl_writer;
+  if (format == "parquet") {
+    parquet::WriterProperties p;
+    p.num_threads = o.threads;
+    QUIRE_ASSIGN_OR_RETURN(parquet_writer,
+                           parquet::FileWriter::Open(std::move(out), batches->schema(), p));
+  } else if (format == "csv") {
+    QUIRE_ASSIGN_OR_RETURN(csv_writer, text::CsvWriter::Make(batches->schema(), out.get()));
+  } else {
+    QUIRE_ASSIGN_OR_RETURN(jsonl_writer, text::JsonlWriter::Make(batches->schema(), out.get()));
+  }
+  int64_t rows = 0;
+  for (;;) {
+    QUIRE_ASSIGN_OR_RETURN(auto b, batches->Next());
+    if (!b) break;
+    rows += b->num_rows();
+    if (parquet_writer) QUIRE_RETURN_NOT_OK(parquet_writer->Write(*b));
+    if (csv_writer) QUIRE_RETURN_NOT_OK(csv_writer->Write(*b));
+    if (jsonl_writer) QUIRE_RETURN_NOT_OK(jsonl_writer->Write(*b));
+  }
+  if (parquet_writer) {
+    QUIRE_RETURN_NOT_OK(parquet_writer->Close().status());
+  } else {
+    if (csv_writer) QUIRE_RETURN_NOT_OK(csv_writer->Close());
+    if (jsonl_writer) QUIRE_RETURN_NOT_OK(jsonl_writer->Close());
+    QUIRE_RETURN_NOT_OK(out->Close());
+  }
+  batches.reset();
+  if (bar) bar->Finish();
+  std::fprintf(stderr, "%lld rows written to %s\n", static_cast<long long>(rows),
+               o.output.c_str());
+  if (o.stats) {
+    std::fprintf(stderr, "version %lld\n%s\n", static_cast<long long>(snapshot->version()),
+                 report.ToString().c_str());
+  }
+  return Status::OK();
 }
 
 Status ScanCommand(const TableOptions& o) {
@@ -414,6 +490,7 @@ Status ScanCommand(const TableOptions& o) {
   if (!o.where.empty()) {
     QUIRE_ASSIGN_OR_RETURN(so.filter, ParseWhere(o.where));
   }
+  if (!o.output.empty()) return ScanToFile(o, snapshot, std::move(so), report);
   QUIRE_ASSIGN_OR_RETURN(auto batches, table::Scan(snapshot, so));
   const std::string format = o.format.empty() ? "jsonl" : o.format;
   int64_t printed = 0;
@@ -721,7 +798,16 @@ Status Vacuum(const TableOptions& o) {
   if (o.retention_hours) options.retention_ms = int64_t(*o.retention_hours * 3600 * 1000);
   options.dry_run = o.dry_run;
   options.enforce_retention = !o.force;
-  QUIRE_ASSIGN_OR_RETURN(auto result, table::Vacuum(*t, options));
+  std::unique_ptr<util::ProgressBar> bar;
+  if (!o.dry_run) {
+    options.progress = [&](int64_t done, int64_t total) {
+      if (!bar) bar = MakeProgress(o.progress, "vacuum " + o.url, total);
+      if (bar) bar->Update(done);
+    };
+  }
+  auto vacuumed = table::Vacuum(*t, options);
+  if (bar) bar->Finish();
+  QUIRE_ASSIGN_OR_RETURN(auto result, std::move(vacuumed));
   std::string out;
   for (const auto& f : result.files) out += f + "\n";
   WriteStdout(out);
@@ -739,7 +825,16 @@ Status Optimize(const TableOptions& o) {
   if (!o.where.empty()) {
     QUIRE_ASSIGN_OR_RETURN(options.where, compute::ParseExpression(o.where));
   }
-  QUIRE_ASSIGN_OR_RETURN(auto result, table::Optimize(*t, options));
+  std::unique_ptr<util::ProgressBar> bar;
+  std::mutex bar_mutex;  // the first call makes the bar; calls come from scan threads
+  options.progress = [&](int64_t done, int64_t total) {
+    std::lock_guard<std::mutex> lock(bar_mutex);
+    if (!bar) bar = MakeProgress(o.progress, "optimize " + o.url, total);
+    if (bar) bar->Update(done);
+  };
+  auto optimized = table::Optimize(*t, options);
+  if (bar) bar->Finish();
+  QUIRE_ASSIGN_OR_RETURN(auto result, std::move(optimized));
   if (result.skipped) {
     std::printf("skipped: no partition has two files under %lld MB\n",
                 static_cast<long long>(o.target_size_mb));

@@ -4,6 +4,7 @@
 #include "quire/table/maintenance.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <map>
@@ -117,7 +118,7 @@ Result<VacuumResult> Vacuum(const Table& table, const VacuumOptions& options) {
   }
   VacuumResult result;
   QUIRE_ASSIGN_OR_RETURN(auto lister, table.fs()->List(table.root(), {.recursive = true}));
-  std::vector<std::string> doomed;
+  std::vector<std::pair<std::string, int64_t>> doomed;  // path, size
   for (;;) {
     QUIRE_ASSIGN_OR_RETURN(auto page, lister->Next());
     if (page.empty()) break;
@@ -129,11 +130,26 @@ Result<VacuumResult> Vacuum(const Table& table, const VacuumOptions& options) {
       if (ModificationMs(info) > cutoff) continue;  // young: maybe a commit in progress
       result.files.emplace_back(rel);
       result.bytes += std::max<int64_t>(info.size, 0);
-      doomed.push_back(info.path);
+      doomed.emplace_back(info.path, std::max<int64_t>(info.size, 0));
     }
   }
   std::sort(result.files.begin(), result.files.end());
-  if (!options.dry_run && !doomed.empty()) QUIRE_RETURN_NOT_OK(table.fs()->Delete(doomed));
+  if (options.dry_run) return result;
+  // Deleted in batches of 1,000 (one S3 DeleteObjects request each), so that a
+  // progress callback moves.
+  constexpr size_t kBatch = 1000;
+  int64_t done = 0;
+  std::vector<std::string> batch;
+  for (size_t i = 0; i < doomed.size(); i += kBatch) {
+    batch.clear();
+    int64_t bytes = 0;
+    for (size_t j = i; j < std::min(doomed.size(), i + kBatch); ++j) {
+      batch.push_back(doomed[j].first);
+      bytes += doomed[j].second;
+    }
+    QUIRE_RETURN_NOT_OK(table.fs()->Delete(batch));
+    if (options.progress) options.progress(done += bytes, result.bytes);
+  }
   return result;
 }
 
@@ -173,12 +189,16 @@ Result<CommitResult> Optimize(const Table& table, const OptimizeOptions& options
   const int64_t now = NowMs();
   int64_t removed = 0, rows = 0;
   std::vector<AddFile> adds;
+  // Bins of each partition's small files adding up to about the target size,
+  // smallest first; bins of one file are left alone.
+  std::vector<std::vector<size_t>> bins;
+  int64_t total_bytes = 0;
   for (auto& [key, group] : partitions) {
     if (group.size() < 2) continue;
-    // Bins of files adding up to about the target size, smallest first.
     std::sort(group.begin(), group.end(),
               [&](size_t a, size_t b) { return files[a].size < files[b].size; });
-    std::vector<std::vector<size_t>> bins(1);
+    const size_t first = bins.size();
+    bins.emplace_back();
     int64_t bin_bytes = 0;
     for (size_t i : group) {
       if (bin_bytes > 0 && bin_bytes + files[i].size > options.target_file_size) {
@@ -188,6 +208,13 @@ Result<CommitResult> Optimize(const Table& table, const OptimizeOptions& options
       bins.back().push_back(i);
       bin_bytes += files[i].size;
     }
+    for (size_t b = first; b < bins.size(); ++b) {
+      if (bins[b].size() < 2) continue;
+      for (size_t i : bins[b]) total_bytes += files[i].size;
+    }
+  }
+  std::atomic<int64_t> done_bytes{0};
+  {
     for (const auto& bin : bins) {
       if (bin.size() < 2) continue;
       QUIRE_ASSIGN_OR_RETURN(
@@ -196,6 +223,11 @@ Result<CommitResult> Optimize(const Table& table, const OptimizeOptions& options
                                             snap->column_mapping_mode(), data));
       ScanOptions scan;
       scan.files = bin;
+      if (options.progress) {
+        scan.on_file_read = [&](int64_t bytes) {
+          options.progress(done_bytes += bytes, total_bytes);
+        };
+      }
       QUIRE_ASSIGN_OR_RETURN(auto reader, Scan(snap, scan));
       for (;;) {
         QUIRE_ASSIGN_OR_RETURN(auto batch, reader->Next());

@@ -6,6 +6,7 @@
 /// ones, no data changed) and log cleanup (PROTOCOL.md, "Metadata Cleanup").
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct VacuumOptions {
   /// Refuse retentions under 7 days, which can break readers of older versions
   /// and writers still committing (their files are young and not yet in the log).
   bool enforce_retention = true;
+  /// When set, called with the bytes deleted so far and the bytes to delete, as
+  /// batches of deletes finish.
+  std::function<void(int64_t done_bytes, int64_t total_bytes)> progress;
 };
 
 /// \brief What Vacuum found.
@@ -62,6 +66,9 @@ struct OptimizeOptions {
   compute::ExpressionPtr where;
   DataWriteOptions data;
   CommitOptions commit;
+  /// When set, called with the bytes of small files read so far and the bytes of
+  /// all those to pack (from the scan's threads).
+  std::function<void(int64_t done_bytes, int64_t total_bytes)> progress;
 };
 
 /// \brief Rewrite the small files of each partition into files of about the target

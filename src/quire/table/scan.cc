@@ -494,6 +494,7 @@ class ScanReader final : public columnar::RecordBatchReader {
       local.files_scanned = 1;
       local.bytes_scanned = add.size;
       Accumulate(report_, local);
+      if (plan_->options.on_file_read) plan_->options.on_file_read(add.size);
       slots_[index].done = true;
       if (!status.ok()) slots_[index].status = std::move(status);
       cv_.notify_all();

@@ -7,6 +7,7 @@
 /// in parallel with bounded memory, batches delivered in file order.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,9 @@ struct ScanOptions {
   int64_t batch_rows = 64 * 1024;
   /// When set, filled as the scan runs (complete once the stream ends).
   ScanReport* report = nullptr;
+  /// When set, called with a file's size once the scan has read it (from the
+  /// scan's threads, possibly at once): progress for long scans.
+  std::function<void(int64_t file_bytes)> on_file_read;
   /// Read only these files (indices into snapshot.files()) of those the filter
   /// keeps; all when unset.
   std::optional<std::vector<size_t>> files;

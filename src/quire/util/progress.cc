@@ -24,7 +24,8 @@ std::string FormatDuration(double seconds) {
 
 ProgressBar::ProgressBar(std::optional<int64_t> total_bytes, ProgressOptions options)
     : total_(total_bytes), options_(std::move(options)) {
-  enabled_ = options_.sink || options_.force || ::isatty(STDERR_FILENO) == 1;
+  enabled_ = options_.sink || options_.force ||
+             (::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1);
   start_ns_ = Now();
 }
 
@@ -52,7 +53,8 @@ std::string ProgressBar::Format(std::string_view label, int64_t done,
                                 std::optional<int64_t> total, double elapsed_seconds,
                                 int bar_width) {
   std::string out(label);
-  const double rate = elapsed_seconds > 0 ? double(done) / elapsed_seconds : 0.0;
+  // A rate needs some time behind it: the first redraws would show nonsense.
+  const double rate = elapsed_seconds >= 0.25 ? double(done) / elapsed_seconds : 0.0;
   if (total && *total > 0) {
     const double fraction = std::clamp(double(done) / double(*total), 0.0, 1.0);
     if (!out.empty()) out += ' ';

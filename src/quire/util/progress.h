@@ -19,7 +19,7 @@ namespace quire::util {
 struct ProgressOptions {
   /// Text before the bar, e.g. the input file name.
   std::string label;
-  /// Draw even when stderr is not a terminal.
+  /// Draw even when stderr or stdout is not a terminal.
   bool force = false;
   /// Where lines go instead of stderr (tests, other front ends). A sink is always
   /// drawn to, whether or not stderr is a terminal. Each call receives one whole
@@ -37,7 +37,8 @@ struct ProgressOptions {
 ///
 /// For example `lineitem.csv  45% [==========>            ] 347.3 MB / 771.8 MB
 /// 312.5 MB/s ETA 0:01`; with an unknown total, `lineitem.csv 347.3 MB 312.5 MB/s`.
-/// Drawn only when stderr is a terminal (isatty), when forced, or into a sink.
+/// Drawn only when both stderr and stdout are terminals (isatty: output piped or
+/// redirected, as in scripts, keeps it quiet), when forced, or into a sink.
 /// Thread-safe: any thread may call Update() (an atomic store and a clock read;
 /// at most one thread redraws, at most every min_redraw_interval_ns).
 class QUIRE_EXPORT ProgressBar {
@@ -61,8 +62,8 @@ class QUIRE_EXPORT ProgressBar {
 
   /// \brief Render one line (without "\r" and the erase sequence).
   ///
-  /// `elapsed_seconds` gives the rate; the ETA is shown when the total is known
-  /// and the rate is positive.
+  /// `elapsed_seconds` gives the rate (from 0.25 s on); the ETA is shown when the
+  /// total is known and the rate is positive.
   static std::string Format(std::string_view label, int64_t done,
                             std::optional<int64_t> total, double elapsed_seconds,
                             int bar_width);
