@@ -10,15 +10,7 @@
 # copy of events_hive made one with `quire table convert` (files not rewritten),
 # once, outside the timing.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-shared="$(cd "${QUIRE_SHARED:-$root/../shared}" && pwd)"
-runs="${1:-5}"
-export BENCH_NODE_DIR="$root"
-export BENCH_DATA="${BENCH_DATA:-$root/build/bench-data}"
-export BENCH_OUT="${BENCH_OUT:-$root/build/bench-out}"
-mkdir -p "$BENCH_DATA" "$BENCH_OUT"
-cmake --preset bench >/dev/null
+source "$(dirname "$0")/common.sh"
 cmake --build build/bench --target quire_runner table_runner quire_cli
 if [[ ! -f "$BENCH_DATA/lineitem.parquet" || ! -f "$BENCH_DATA/lineitem.csv" ]]; then
   node "$shared/bench/gen_data.mjs" --sf=1 --only=lineitem

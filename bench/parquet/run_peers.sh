@@ -6,14 +6,7 @@
 #
 #   bench/parquet/run_peers.sh [RUNS]      (BENCH_DATA, BENCH_OUT to override)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-shared="${QUIRE_SHARED:-$root/../shared}"
-runs="${1:-5}"
-export BENCH_NODE_DIR="$root"
-export BENCH_DATA="${BENCH_DATA:-$root/build/bench-data}"
-export BENCH_OUT="${BENCH_OUT:-$root/build/bench-out}"
-mkdir -p "$BENCH_DATA" "$BENCH_OUT"
-cmake --preset bench >/dev/null
+source "$(dirname "$0")/../common.sh"
 cmake --build build/bench --target quire_runner
 if [[ ! -f "$BENCH_DATA/lineitem.parquet" ]]; then
   node "$shared/bench/gen_data.mjs" --sf=1 --only=lineitem

@@ -13,14 +13,7 @@
 #
 #   bench/python/run_python_bench.sh [RUNS]     (BENCH_DATA, BENCH_OUT to override)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-shared="${QUIRE_SHARED:-$root/../shared}"
-runs="${1:-5}"
-export BENCH_NODE_DIR="$root"
-export BENCH_DATA="${BENCH_DATA:-$root/build/bench-data}"
-export BENCH_OUT="${BENCH_OUT:-$root/build/bench-out}"
-mkdir -p "$BENCH_DATA" "$BENCH_OUT"
-cmake --preset bench >/dev/null
+source "$(dirname "$0")/../common.sh"
 cmake --build build/bench --target quire _quire
 quire="$root/build/bench/src/quire/cli/quire"
 py=(/usr/bin/python3 "$root/bench/python/python_bench.py")
