@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "quire/cli/commands.h"
+#include "quire/cli/output.h"
 #include "quire/columnar/type_parse.h"
 #include "quire/io/input_stream.h"
 #include "quire/io/output_stream.h"
@@ -28,21 +29,6 @@
 namespace quire::cli {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// The format of `path` from its extension; empty when unknown.
-std::string FormatOf(const std::string& path) {
-  const std::string p = Lower(path);
-  auto ends = [&](std::string_view e) { return p.ends_with(e); };
-  if (ends(".parquet") || ends(".pq")) return "parquet";
-  if (ends(".csv") || ends(".tsv") || ends(".csv.txt")) return "csv";
-  if (ends(".jsonl") || ends(".ndjson") || ends(".json")) return "jsonl";
-  return "";
-}
 
 Result<parquet::CompressionCodec> ParseCodec(const std::string& name) {
   const std::string n = Lower(name);
@@ -199,11 +185,9 @@ int RunConvert(const ConvertOptions& o) {
     if (!s.ok()) return fail(s.status());
     sink = std::move(*s);
   }
-  std::unique_ptr<parquet::FileWriter> parquet_writer;
-  std::unique_ptr<text::CsvWriter> csv_writer;
-  std::unique_ptr<text::JsonlWriter> jsonl_writer;
+  BatchFileWriter::Options wo;
   if (to == "parquet") {
-    parquet::WriterProperties p;
+    parquet::WriterProperties& p = wo.parquet;
     if (!o.codec.empty()) {
       auto c = ParseCodec(o.codec);
       if (!c.ok()) return fail(c.status());
@@ -229,33 +213,17 @@ int RunConvert(const ConvertOptions& o) {
         if (kv.key != "ARROW:schema") p.key_value_metadata.push_back(kv);
       }
     }
-    auto w = parquet::FileWriter::Open(std::move(sink), batches->schema(), std::move(p));
-    if (!w.ok()) return fail(w.status());
-    parquet_writer = std::move(*w);
   } else if (to == "csv") {
-    text::CsvWriteOptions co;
     if (!o.delimiter.empty() && from != "csv") {
-      co.delimiter = o.delimiter == "\\t" ? '\t' : o.delimiter[0];
+      wo.csv.delimiter = o.delimiter == "\\t" ? '\t' : o.delimiter[0];
     }
-    co.header = !o.no_header || from != "csv";
-    auto w = text::CsvWriter::Make(batches->schema(), sink.get(), co);
-    if (!w.ok()) return fail(w.status());
-    csv_writer = std::move(*w);
-  } else if (to == "jsonl") {
-    auto w = text::JsonlWriter::Make(batches->schema(), sink.get());
-    if (!w.ok()) return fail(w.status());
-    jsonl_writer = std::move(*w);
-  } else {
-    return fail(Status::Invalid("unknown output format '{}' (parquet, csv, jsonl)", to));
+    wo.csv.header = !o.no_header || from != "csv";
   }
+  auto opened = BatchFileWriter::Open(to, std::move(sink), batches->schema(), std::move(wo));
+  if (!opened.ok()) return fail(opened.status());
+  std::unique_ptr<BatchFileWriter> writer = std::move(*opened);
 
-  util::ProgressOptions po;
-  po.label = o.input == "-" ? "stdin" : o.input;
-  po.force = o.progress == "always";
-  std::unique_ptr<util::ProgressBar> progress;
-  if (o.progress != "never") {
-    progress = std::make_unique<util::ProgressBar>(total_bytes, po);
-  }
+  auto progress = MakeProgress(o.progress, o.input == "-" ? "stdin" : o.input, total_bytes);
 
   Status st;
   while (st.ok()) {
@@ -266,24 +234,14 @@ int RunConvert(const ConvertOptions& o) {
     }
     if (!*batch) break;
     rows += (*batch)->num_rows();
-    if (parquet_writer) st = parquet_writer->Write(**batch);
-    if (csv_writer) st = csv_writer->Write(**batch);
-    if (jsonl_writer) st = jsonl_writer->Write(**batch);
+    st = writer->Write(**batch);
     if (progress && done_bytes) progress->Update(done_bytes());
   }
   if (progress) progress->Finish();
-  if (st.ok()) {
-    if (parquet_writer) {
-      st = parquet_writer->Close().status();
-    } else {
-      st = csv_writer ? csv_writer->Close() : jsonl_writer->Close();
-      if (st.ok()) st = sink->Close();
-    }
-  }
+  if (st.ok()) st = writer->Close();
   if (!st.ok()) {
     // Nothing half-written: the output (and the rejects) are discarded.
-    if (parquet_writer) parquet_writer->Abort();
-    if (sink) sink->Abort();
+    writer->Abort();
     if (rejects) rejects->Abort();
     return fail(st);
   }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "quire/cli/commands.h"
+#include "quire/cli/output.h"
 #include "quire/io/file_system.h"
 #include "quire/util/macros.h"
 #include "quire/util/progress.h"
@@ -278,11 +279,7 @@ Status RunJobs(const std::vector<Job>& jobs, const FsOptions& o, std::string_vie
                const std::function<Status(const Job&, const std::function<void(int64_t)>&)>& fn) {
   int64_t total = 0;
   for (const auto& j : jobs) total += j.size;
-  util::ProgressOptions po;
-  po.label = fmt::format("{} {} files", label, jobs.size());
-  po.force = o.progress == "always";
-  std::optional<util::ProgressBar> bar;
-  if (o.progress != "never") bar.emplace(total, po);
+  auto bar = MakeProgress(o.progress, fmt::format("{} {} files", label, jobs.size()), total);
   std::atomic<int64_t> done{0};
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "quire/cli/commands.h"
+#include "quire/cli/output.h"
 #include "quire/columnar/json.h"
 #include "quire/columnar/pretty_print.h"
 #include "quire/columnar/record_batch.h"
@@ -38,8 +39,6 @@
 #include "quire/text/csv_reader.h"
 #include "quire/text/csv_writer.h"
 #include "quire/text/jsonl_reader.h"
-#include "quire/text/jsonl_writer.h"
-#include "quire/parquet/file_writer.h"
 #include "quire/util/macros.h"
 #include "quire/util/progress.h"
 
@@ -50,19 +49,10 @@ namespace {
 using columnar::RecordBatchReader;
 using columnar::SchemaPtr;
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The format of a data file from its extension, as `quire convert` tells them.
 Result<std::string> InputFormatOf(const std::string& path) {
-  const std::string p = Lower(path);
-  if (p.ends_with(".parquet") || p.ends_with(".pq")) return std::string("parquet");
-  if (p.ends_with(".csv") || p.ends_with(".tsv")) return std::string("csv");
-  if (p.ends_with(".jsonl") || p.ends_with(".ndjson") || p.ends_with(".json")) {
-    return std::string("jsonl");
-  }
+  std::string format = FormatOf(path);
+  if (!format.empty()) return format;
   return Status::Invalid(
       "{}: cannot tell the format from the name (.parquet, .csv, .tsv, .jsonl, .ndjson, "
       ".json)",
@@ -151,12 +141,8 @@ class FilesBatches final : public RecordBatchReader {
     QUIRE_ASSIGN_OR_RETURN(self->current_, OpenDataFile(paths[0], table_schema));
     self->schema_ = self->current_.reader->schema();
     self->table_schema_ = std::move(table_schema);
-    if (progress != "never") {
-      util::ProgressOptions po;
-      po.label = paths.size() == 1 ? paths[0] : fmt::format("{} files", paths.size());
-      po.force = progress == "always";
-      self->progress_ = std::make_unique<util::ProgressBar>(total, po);
-    }
+    self->progress_ = MakeProgress(
+        progress, paths.size() == 1 ? paths[0] : fmt::format("{} files", paths.size()), total);
     self->paths_ = std::move(paths);
     return self;
   }
@@ -403,17 +389,6 @@ Status Update(const TableOptions& o) {
   return Status::OK();
 }
 
-// A progress bar over `total` bytes for --progress (auto: on a terminal), or null.
-std::unique_ptr<util::ProgressBar> MakeProgress(const std::string& progress, std::string label,
-                                                std::optional<int64_t> total) {
-  if (progress == "never") return nullptr;
-  util::ProgressOptions po;
-  po.label = std::move(label);
-  po.force = progress == "always";
-  auto bar = std::make_unique<util::ProgressBar>(total, po);
-  return bar->enabled() ? std::move(bar) : nullptr;
-}
-
 void WriteStdout(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
@@ -427,9 +402,6 @@ Status ScanToFile(const TableOptions& o, const table::SnapshotPtr& snapshot,
   if (format.empty()) {
     QUIRE_ASSIGN_OR_RETURN(format, InputFormatOf(o.output));
   }
-  if (format != "parquet" && format != "csv" && format != "jsonl") {
-    return Status::Invalid("--output writes parquet, csv or jsonl, not {}", format);
-  }
   if (o.limit >= 0) return Status::Invalid("--limit applies to printed rows, not --output");
   QUIRE_ASSIGN_OR_RETURN(auto kept, table::PlanScanFiles(*snapshot, so.filter.get()));
   int64_t total = 0;
@@ -439,35 +411,19 @@ Status ScanToFile(const TableOptions& o, const table::SnapshotPtr& snapshot,
   if (bar) so.on_file_read = [&](int64_t bytes) { bar->Update(done += bytes); };
   QUIRE_ASSIGN_OR_RETURN(auto batches, table::Scan(snapshot, so));
   QUIRE_ASSIGN_OR_RETURN(auto out, io::OpenWriteUrl(o.output));
-  std::unique_ptr<parquet::FileWriter> parquet_writer;
-  std::unique_ptr<text::CsvWriter> csv_writer;
-  std::unique_ptr<text::JsonlWriter> jsonl_writer;
-  if (format == "parquet") {
-    parquet::WriterProperties p;
-    p.num_threads = o.threads;
-    QUIRE_ASSIGN_OR_RETURN(parquet_writer,
-                           parquet::FileWriter::Open(std::move(out), batches->schema(), p));
-  } else if (format == "csv") {
-    QUIRE_ASSIGN_OR_RETURN(csv_writer, text::CsvWriter::Make(batches->schema(), out.get()));
-  } else {
-    QUIRE_ASSIGN_OR_RETURN(jsonl_writer, text::JsonlWriter::Make(batches->schema(), out.get()));
-  }
+  BatchFileWriter::Options wo;
+  wo.parquet.num_threads = o.threads;
+  // Destroyed without Close() on an error, the writer leaves the path as it was.
+  QUIRE_ASSIGN_OR_RETURN(auto writer,
+                         BatchFileWriter::Open(format, std::move(out), batches->schema(), wo));
   int64_t rows = 0;
   for (;;) {
     QUIRE_ASSIGN_OR_RETURN(auto b, batches->Next());
     if (!b) break;
     rows += b->num_rows();
-    if (parquet_writer) QUIRE_RETURN_NOT_OK(parquet_writer->Write(*b));
-    if (csv_writer) QUIRE_RETURN_NOT_OK(csv_writer->Write(*b));
-    if (jsonl_writer) QUIRE_RETURN_NOT_OK(jsonl_writer->Write(*b));
+    QUIRE_RETURN_NOT_OK(writer->Write(*b));
   }
-  if (parquet_writer) {
-    QUIRE_RETURN_NOT_OK(parquet_writer->Close().status());
-  } else {
-    if (csv_writer) QUIRE_RETURN_NOT_OK(csv_writer->Close());
-    if (jsonl_writer) QUIRE_RETURN_NOT_OK(jsonl_writer->Close());
-    QUIRE_RETURN_NOT_OK(out->Close());
-  }
+  QUIRE_RETURN_NOT_OK(writer->Close());
   batches.reset();
   if (bar) bar->Finish();
   std::fprintf(stderr, "%lld rows written to %s\n", static_cast<long long>(rows),
