@@ -42,15 +42,6 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-std::string DayText(int32_t day) {
-  const std::time_t secs = std::time_t(day) * 86400;
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 // "1,234,567"
 std::string Count(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
@@ -254,8 +245,8 @@ Status Demo(const DemoOptions& o) {
 
   // 1. Raw data, as an app's collectors would drop it.
   const int32_t day1 = kFirstDay, day2 = kFirstDay + 1;
-  const std::string file1 = (raw / fmt::format("events-{}.jsonl", DayText(day1))).string();
-  const std::string file2 = (raw / fmt::format("events-{}.jsonl", DayText(day2))).string();
+  const std::string file1 = (raw / fmt::format("events-{}.jsonl", FormatDate(day1))).string();
+  const std::string file2 = (raw / fmt::format("events-{}.jsonl", FormatDate(day2))).string();
   auto step = Clock::now();
   QUIRE_ASSIGN_OR_RETURN(int64_t size1, WriteDayJsonl(day1, o.rows_per_day, file1));
   QUIRE_ASSIGN_OR_RETURN(int64_t size2, WriteDayJsonl(day2, o.rows_per_day, file2));
@@ -314,7 +305,7 @@ Status Demo(const DemoOptions& o) {
       Count(Rows(*latest)), latest->files().size(), Bytes(SizeOf(*latest)));
 
   // 7. A filtered, projected scan.
-  const std::string day2_text = DayText(day2);
+  const std::string day2_text = FormatDate(day2);
   const std::string where = fmt::format(
       "date = '{0}' and ts >= '{0}T13:00:00Z' and ts < '{0}T13:30:00Z' and "
       "event_type = 'purchase' and country = 'FR'",

@@ -197,54 +197,52 @@ Result<CommitResult> Optimize(const Table& table, const OptimizeOptions& options
     if (group.size() < 2) continue;
     std::sort(group.begin(), group.end(),
               [&](size_t a, size_t b) { return files[a].size < files[b].size; });
-    const size_t first = bins.size();
-    bins.emplace_back();
+    std::vector<size_t> bin;
     int64_t bin_bytes = 0;
-    for (size_t i : group) {
-      if (bin_bytes > 0 && bin_bytes + files[i].size > options.target_file_size) {
-        bins.emplace_back();
-        bin_bytes = 0;
+    auto close_bin = [&] {
+      if (bin.size() >= 2) {
+        total_bytes += bin_bytes;
+        bins.push_back(std::move(bin));
       }
-      bins.back().push_back(i);
+      bin.clear();
+      bin_bytes = 0;
+    };
+    for (size_t i : group) {
+      if (bin_bytes > 0 && bin_bytes + files[i].size > options.target_file_size) close_bin();
+      bin.push_back(i);
       bin_bytes += files[i].size;
     }
-    for (size_t b = first; b < bins.size(); ++b) {
-      if (bins[b].size() < 2) continue;
-      for (size_t i : bins[b]) total_bytes += files[i].size;
-    }
+    close_bin();
   }
   std::atomic<int64_t> done_bytes{0};
-  {
-    for (const auto& bin : bins) {
-      if (bin.size() < 2) continue;
-      QUIRE_ASSIGN_OR_RETURN(
-          auto writer, DataFileWriter::Make(table.fs(), table.root(), snap->schema(),
-                                            snap->metadata().partition_columns,
-                                            snap->column_mapping_mode(), data));
-      ScanOptions scan;
-      scan.files = bin;
-      if (options.progress) {
-        scan.on_file_read = [&](int64_t bytes) {
-          options.progress(done_bytes += bytes, total_bytes);
-        };
-      }
-      QUIRE_ASSIGN_OR_RETURN(auto reader, Scan(snap, scan));
-      for (;;) {
-        QUIRE_ASSIGN_OR_RETURN(auto batch, reader->Next());
-        if (!batch) break;
-        rows += batch->num_rows();
-        QUIRE_RETURN_NOT_OK(writer->Write(*batch));
-      }
-      QUIRE_ASSIGN_OR_RETURN(auto written, writer->Finish());
-      for (auto& a : written) {
-        a.data_change = false;
-        adds.push_back(std::move(a));
-      }
-      for (size_t i : bin) {
-        pending.read_files.insert(files[i].path);
-        pending.actions.push_back(RemoveActionFor(files[i], now, /*data_change=*/false));
-        ++removed;
-      }
+  for (const auto& bin : bins) {
+    QUIRE_ASSIGN_OR_RETURN(
+        auto writer, DataFileWriter::Make(table.fs(), table.root(), snap->schema(),
+                                          snap->metadata().partition_columns,
+                                          snap->column_mapping_mode(), data));
+    ScanOptions scan;
+    scan.files = bin;
+    if (options.progress) {
+      scan.on_file_read = [&](int64_t bytes) {
+        options.progress(done_bytes += bytes, total_bytes);
+      };
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto reader, Scan(snap, scan));
+    for (;;) {
+      QUIRE_ASSIGN_OR_RETURN(auto batch, reader->Next());
+      if (!batch) break;
+      rows += batch->num_rows();
+      QUIRE_RETURN_NOT_OK(writer->Write(*batch));
+    }
+    QUIRE_ASSIGN_OR_RETURN(auto written, writer->Finish());
+    for (auto& a : written) {
+      a.data_change = false;
+      adds.push_back(std::move(a));
+    }
+    for (size_t i : bin) {
+      pending.read_files.insert(files[i].path);
+      pending.actions.push_back(RemoveActionFor(files[i], now, /*data_change=*/false));
+      ++removed;
     }
   }
   if (removed == 0) {
