@@ -232,21 +232,33 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
   const bool selective = select != nullptr && c.max_rep_level == 0 && !as_dictionary;
   size_t cursor = 0;          // first range of *select not before the current page
   int64_t rows_seen = 0;      // rows of the pages read so far
-  RowRanges pieces;           // the page's selected rows, relative to the page
+  RowRanges pieces;           // the data page's selected rows, relative to the page
+  int64_t count = 0;          // how many rows those are
   dict.values.width = physical.width;
   if (selective) {
-    // Pages holding none of the selected rows are not even decompressed.
-    pages.set_page_filter([select, probe_cursor = size_t(0), probe_row = int64_t(0)](
-                              int64_t n) mutable {
-      while (probe_cursor < select->size() && (*select)[probe_cursor].end <= probe_row) {
-        ++probe_cursor;
+    // Before each data page is decompressed, its selected rows [page_row, page_row
+    // + n) are found (a column without repetition: one entry a row); pages holding
+    // none are not even decompressed.
+    pages.set_page_filter([&](int64_t n) {
+      const int64_t page_row = rows_seen;
+      rows_seen += n;
+      pieces.clear();
+      count = 0;
+      while (cursor < select->size() && (*select)[cursor].end <= page_row) ++cursor;
+      for (size_t k = cursor; k < select->size() && (*select)[k].begin < page_row + n; ++k) {
+        const int64_t b = std::max((*select)[k].begin, page_row) - page_row;
+        const int64_t e = std::min((*select)[k].end, page_row + n) - page_row;
+        pieces.push_back({b, e});
+        count += e - b;
       }
-      const bool wanted =
-          probe_cursor < select->size() && (*select)[probe_cursor].begin < probe_row + n;
-      probe_row += n;
-      return wanted;
+      return count > 0;
     });
   }
+  // The filter refers to this frame: the reader drops it when decoding ends.
+  struct DropFilter {
+    PageReader& pages;
+    ~DropFilter() { pages.set_page_filter(nullptr); }
+  } drop_filter{pages};
   while (true) {
     QUIRE_ASSIGN_OR_RETURN(auto page, pages.Next());
     if (!page) break;
@@ -261,22 +273,8 @@ Result<ColumnChunkData> DecodeColumnChunk(PageReader& pages, const ColumnDescrip
                                        where, max_entries);
     }
     if (selective) {
-      // Rows [page_row, page_row + n) of a column without repetition: one entry each.
-      const int64_t page_row = rows_seen;
-      rows_seen += n;
-      pieces.clear();
-      int64_t count = 0;
-      while (cursor < select->size() && (*select)[cursor].end <= page_row) ++cursor;
-      for (size_t k = cursor; k < select->size() && (*select)[k].begin < page_row + n; ++k) {
-        const int64_t b = std::max((*select)[k].begin, page_row) - page_row;
-        const int64_t e = std::min((*select)[k].end, page_row + n) - page_row;
-        pieces.push_back({b, e});
-        count += e - b;
-      }
-      if (count == 0) continue;  // nothing wanted here: not decoded at all
-      if (page->skipped) {
-        return Status::Internal("{}: a page with selected rows was skipped", where);
-      }
+      // The page filter found this page's selected rows (`pieces`, `count`).
+      if (page->skipped) continue;  // none: not decoded at all
       if (count < n) {
         QUIRE_RETURN_NOT_OK(DecodeSelectedRows(*page, c, n, pieces, count, dict, value_type,
                                                pool, &index_scratch, &level_scratch, &physical,
