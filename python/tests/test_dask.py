@@ -6,6 +6,7 @@ import datetime
 
 import dask
 import dask.dataframe as dd
+import distributed
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
@@ -17,7 +18,6 @@ import quire.dask
 
 @pytest.fixture(scope="module")
 def client():
-    distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=40)
     c = distributed.Client(cluster)

@@ -56,18 +56,6 @@ Result<parquet::Encoding> ParseEncoding(const std::string& name) {
 
 }  // namespace
 
-Result<columnar::SchemaPtr> ReadSchemaFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("{}: cannot open the schema file", path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto schema = columnar::ParseSchema(text.str());
-  if (!schema.ok()) {
-    return Status::Invalid("{}: {}", path, schema.status().message());
-  }
-  return schema;
-}
-
 int RunConvert(const ConvertOptions& o) {
   auto fail = [](const Status& st) {
     std::fprintf(stderr, "quire convert: %s\n", st.ToString().c_str());
@@ -91,10 +79,10 @@ int RunConvert(const ConvertOptions& o) {
   }
   const int threads = o.threads > 0 ? o.threads : util::ThreadPool::Default()->size();
 
-  // The schema file, if any.
+  // The schema --schema gives, if any.
   columnar::SchemaPtr schema;
   if (!o.schema_file.empty()) {
-    auto s = ReadSchemaFile(o.schema_file);
+    auto s = SchemaOption(o.schema_file);
     if (!s.ok()) return fail(s.status());
     schema = *s;
   }

@@ -2,6 +2,7 @@
 /// \brief The `quire` command: entry point and subcommand dispatch.
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,17 +12,24 @@
 #include "quire/cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"quire: analytical tables as Parquet files on local disks and object stores"};
+  // Named "quire" whatever argv[0] says, so that help reads the same from any path.
+  CLI::App app{"quire: analytical tables as Parquet files on local disks and object stores",
+               "quire"};
   app.set_version_flag("--version", std::string("quire ") + QUIRE_VERSION);
   app.require_subcommand(1);
 
   quire::cli::DemoOptions demo_options;
   auto* demo = app.add_subcommand(
       "demo",
-      "The main job on generated data: two days of app events written as JSON Lines, "
-      "ingested as a table partitioned by date, appended to, deleted from, its history "
-      "shown, read at its first version, queried with pruning reported at every level, "
-      "and vacuumed. Replaces DIR/raw and DIR/events on every run.");
+      "The main job on generated data: app events ingested as a partitioned table, "
+      "changed, time-travelled, queried with pruning reported, vacuumed");
+  demo->footer(
+      "Writes two days of app events as JSON Lines under DIR/raw, ingests the first as a "
+      "table partitioned by date (DIR/events, or --at), appends the second, deletes bot "
+      "traffic, shows the history, reads the first version, runs a filtered and projected "
+      "query printing what it pruned at every level (partitions, files, row groups, pages) "
+      "and its time, vacuums, and prints three commands to try next. Replaces DIR/raw and "
+      "DIR/events on every run.");
   demo->add_option("--dir", demo_options.dir,
                    "Folder for the generated JSON Lines, and for the table unless --at "
                    "is given (default quire-demo)");
@@ -36,8 +44,11 @@ int main(int argc, char** argv) {
                  "error)");
 
   quire::cli::CatOptions cat_options;
-  auto* cat = app.add_subcommand("cat", "Print the rows of a Parquet file");
-  cat->add_option("FILE", cat_options.path, "Parquet file")->required();
+  auto* cat = app.add_subcommand(
+      "cat", "Print the rows of a Parquet file, with a filter pushed down to row groups and "
+             "pages");
+  cat->add_option("FILE", cat_options.path, "Parquet file: a path or any store's URL")
+      ->required();
   cat->add_option("--columns", cat_options.columns, "Top-level columns to print, in order")
       ->delimiter(',');
   cat->add_option("--where", cat_options.where,
@@ -47,7 +58,7 @@ int main(int argc, char** argv) {
                   "null; dates as 'YYYY-MM-DD')");
   cat->add_option("--limit", cat_options.limit, "Print at most this many rows");
   cat->add_option("--format", cat_options.format,
-                  "jsonl: one canonical JSON array per row (the form of the conformance "
+                  "jsonl (default): one canonical JSON array per row (the form of the conformance "
                   "corpus); table: an aligned text table; csv: RFC 4180 with a header row "
                   "(nulls empty, empty strings \"\", nested values as canonical JSON)")
       ->check(CLI::IsMember({"jsonl", "table", "csv"}));
@@ -61,8 +72,10 @@ int main(int argc, char** argv) {
       "inspect", "Describe a Parquet file: schema (Parquet and Arrow), key-value metadata, "
                  "created_by, and per row group and column chunk the encodings, codec, "
                  "sizes, statistics, page index and bloom filter");
-  inspect->add_option("FILE", inspect_options.path, "Parquet file")->required();
-  inspect->add_option("--format", inspect_options.format, "text or json")
+  inspect->add_option("FILE", inspect_options.path, "Parquet file: a path or any store's URL")
+      ->required();
+  inspect->add_option("--format", inspect_options.format,
+                      "text (default) or json (one document, for programs)")
       ->check(CLI::IsMember({"text", "json"}));
   inspect->add_flag("--pages", inspect_options.pages,
                     "Also list every page of every column chunk: kind, encoding, values, "
@@ -86,10 +99,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "jsonl", "parquet"}));
   convert->add_option(
       "--schema", convert_options.schema_file,
-      "Column types of CSV/JSON Lines input instead of inference: 'name: type' per line or "
-      "comma-separated (types as quire prints them or SQL names: int64, bigint, double, "
-      "string, date, timestamp, decimal(15,2), list<int32>, ...; 'not null' at the end "
-      "for required columns; # comments)");
+      "Column types of CSV/JSON Lines input instead of inference: inline, as 'a int64, b "
+      "string not null', or a file of 'name: type' lines (types as quire prints them or "
+      "SQL names: int64, bigint, double, string, date, timestamp, decimal(15,2), "
+      "list<int32>, ...; 'not null' at the end for required columns; # comments)");
   convert->add_option("--codec", convert_options.codec,
                       "Parquet compression: snappy (default), zstd, gzip, brotli, lz4, none");
   convert->add_option("--compression-level", convert_options.compression_level,
@@ -129,8 +142,8 @@ int main(int argc, char** argv) {
   convert->add_option("--progress", convert_options.progress,
                       "auto (on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  convert->add_flag("!--no-overwrite", convert_options.overwrite,
-                    "Fail if OUT exists when the conversion ends");
+  bool no_overwrite = false;
+  convert->add_flag("--no-overwrite", no_overwrite, "Fail if OUT exists when the conversion ends");
   convert->add_flag("-q,--quiet", convert_options.quiet, "Do not print the summary line");
 
   quire::cli::FsOptions fs_options;
@@ -236,8 +249,8 @@ int main(int argc, char** argv) {
   {
     auto* sub = table_command("create", "Create an empty table (version 0)");
     sub->add_option("--schema", table_options.schema,
-                    "Columns as 'a int64, b string not null, c decimal(10,2)' (types as "
-                    "`quire convert --schema` reads them)");
+                    "Columns inline, as 'a int64, b string not null, c decimal(10,2)', or "
+                    "a file of them (as `quire convert --schema` takes them)");
     sub->add_option("--like", table_options.like,
                     "Take the columns from a Parquet, CSV or JSON Lines file");
     add_create_options(sub, false);
@@ -382,9 +395,16 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "always", "never"}));
   }
 
-  app.footer(
+  // Every command's help ends with the exit codes (docs/cli.md has the table).
+  const std::string exit_codes =
       "Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, "
-      "4 commit conflict, 5 corrupt input.");
+      "4 commit conflict, 5 corrupt input.";
+  std::function<void(CLI::App*)> add_footer = [&](CLI::App* a) {
+    const std::string own = a->get_footer();
+    a->footer(own.empty() ? exit_codes : own + "\n\n" + exit_codes);
+    for (CLI::App* sub : a->get_subcommands([](CLI::App*) { return true; })) add_footer(sub);
+  };
+  add_footer(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -400,7 +420,10 @@ int main(int argc, char** argv) {
   }
   if (cat->parsed()) return quire::cli::RunCat(cat_options);
   if (inspect->parsed()) return quire::cli::RunInspect(inspect_options);
-  if (convert->parsed()) return quire::cli::RunConvert(convert_options);
+  if (convert->parsed()) {
+    convert_options.overwrite = !no_overwrite;
+    return quire::cli::RunConvert(convert_options);
+  }
   for (auto* sub : fs_subcommands) {
     if (!sub->parsed()) continue;
     fs_options.command = sub->get_name();

@@ -1,8 +1,9 @@
 #pragma once
 
 /// \file quire/cli/output.h
-/// \brief Pieces the subcommands share: file formats by name, progress bars for
-/// `--progress`, and writing batches to a Parquet, CSV or JSON Lines file.
+/// \brief Pieces the subcommands share: file formats by name, schemas from
+/// `--schema`, progress bars for `--progress`, and writing batches to a Parquet,
+/// CSV or JSON Lines file.
 
 #include <memory>
 #include <optional>
@@ -29,6 +30,11 @@ std::string FormatOf(const std::string& path);
 /// and stderr are terminals, always, never), or null when nothing would be drawn.
 std::unique_ptr<util::ProgressBar> MakeProgress(const std::string& progress, std::string label,
                                                 std::optional<int64_t> total);
+
+/// \brief The schema `--schema` gives: inline ("a int64, b string not null" or
+/// "a: int64, b: string"), or the name of a local file of such columns, one a line
+/// (# comments). kInvalidArgument names the column or line that does not parse.
+Result<columnar::SchemaPtr> SchemaOption(const std::string& text);
 
 /// \brief Batches written to one file in one of the formats quire writes.
 class BatchFileWriter {

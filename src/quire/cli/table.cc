@@ -188,55 +188,6 @@ class FilesBatches final : public RecordBatchReader {
   std::unique_ptr<util::ProgressBar> progress_;
 };
 
-// Split `text` at commas outside <>, () and [].
-std::vector<std::string> SplitTopLevel(std::string_view text) {
-  std::vector<std::string> parts;
-  int depth = 0;
-  std::string part;
-  for (char c : text) {
-    if (c == '<' || c == '(' || c == '[') ++depth;
-    if (c == '>' || c == ')' || c == ']') --depth;
-    if (c == ',' && depth == 0) {
-      parts.push_back(std::move(part));
-      part.clear();
-      continue;
-    }
-    part.push_back(c);
-  }
-  parts.push_back(std::move(part));
-  return parts;
-}
-
-// A schema from `--schema`: what ParseSchema reads ("a: int64, b: string"), or the
-// SQL-like form without colons ("a int64, b string").
-Result<SchemaPtr> ParseSchemaOption(const std::string& text) {
-  auto direct = columnar::ParseSchema(text);
-  if (direct.ok()) return direct;
-  std::string with_colons;
-  for (const std::string& raw : SplitTopLevel(text)) {
-    std::string_view field = raw;
-    while (!field.empty() && std::isspace(static_cast<unsigned char>(field.front()))) {
-      field.remove_prefix(1);
-    }
-    const size_t space = field.find_first_of(" \t");
-    const size_t colon = field.find(':');
-    if (!with_colons.empty()) with_colons += ", ";
-    if (space != std::string_view::npos &&
-        (colon == std::string_view::npos || colon > space)) {
-      with_colons +=
-          fmt::format("{}: {}", field.substr(0, space), field.substr(space + 1));
-    } else {
-      with_colons += field;
-    }
-  }
-  auto retried = columnar::ParseSchema(with_colons);
-  if (!retried.ok()) {
-    // Report the error of the form the user wrote.
-    const bool colons = text.find(':') != std::string::npos;
-    return (colons ? direct.status() : retried.status()).WithContext("--schema");
-  }
-  return retried;
-}
 
 Result<compute::ExpressionPtr> ParseWhere(const std::string& text) {
   auto parsed = compute::ParseExpression(text);
@@ -303,7 +254,7 @@ Status Create(const TableOptions& o) {
   }
   SchemaPtr schema;
   if (!o.schema.empty()) {
-    QUIRE_ASSIGN_OR_RETURN(schema, ParseSchemaOption(o.schema));
+    QUIRE_ASSIGN_OR_RETURN(schema, SchemaOption(o.schema));
   } else {
     QUIRE_ASSIGN_OR_RETURN(auto file, OpenDataFile(o.like, nullptr));
     schema = file.reader->schema();

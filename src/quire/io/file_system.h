@@ -91,7 +91,7 @@ inline constexpr int kNumRequestKinds = 9;
 QUIRE_EXPORT std::string_view RequestKindName(RequestKind kind);
 
 /// \brief A snapshot of a filesystem's counters.
-struct IoStatsSnapshot {
+struct QUIRE_EXPORT IoStatsSnapshot {
   std::array<int64_t, kNumRequestKinds> requests{};  ///< by RequestKind
   int64_t bytes_read = 0;
   int64_t bytes_written = 0;

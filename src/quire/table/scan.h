@@ -23,7 +23,7 @@
 namespace quire::table {
 
 /// \brief What a scan skipped and kept at each level.
-struct ScanReport {
+struct QUIRE_EXPORT ScanReport {
   int64_t files = 0;                      ///< active files in the snapshot
   int64_t files_pruned_by_partition = 0;  ///< partition values rule the filter out
   int64_t files_pruned_by_stats = 0;      ///< file statistics rule it out
