@@ -21,7 +21,6 @@ walk() {  # walk WORDS...: record the command and descend into its subcommands
   text=$("$quire" "$@" --help 2>&1)
   check "'quire $*' --help exits 0" 0 "$?"
   commands+=("$*")
-  [[ -z "$*" ]] && top="$text"
   for sub in $(subcommands "$text"); do walk "$@" "$sub"; done
 }
 walk

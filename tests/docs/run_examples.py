@@ -108,12 +108,11 @@ for line in sys.stdin:
 
 class PythonSession:
     def __init__(self, cwd, env):
-        read, self.write_end = os.pipe()
-        self.answers_fd = read
+        read, write = os.pipe()
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", "-c", SESSION, str(self.write_end)], cwd=cwd, env=env,
-            stdin=subprocess.PIPE, text=True, pass_fds=(self.write_end,))
-        os.close(self.write_end)
+            ["/usr/bin/python3", "-c", SESSION, str(write)], cwd=cwd, env=env,
+            stdin=subprocess.PIPE, text=True, pass_fds=(write,))
+        os.close(write)
         self.answers = os.fdopen(read)
 
     def run(self, code, out_path, timeout):

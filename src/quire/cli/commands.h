@@ -64,7 +64,7 @@ struct ConvertOptions {
   std::string output;  ///< a file, or "-" for stdout (CSV, JSON Lines)
   std::string from;    ///< csv, jsonl, parquet; empty: from the input's extension
   std::string to;      ///< parquet, csv, jsonl; empty: from the output's extension
-  std::string schema_file;
+  std::string schema;  ///< --schema: inline columns or a file of them (SchemaOption)
   std::string codec;
   std::optional<int> compression_level;
   int64_t row_group_rows = 0;

@@ -81,8 +81,8 @@ int RunConvert(const ConvertOptions& o) {
 
   // The schema --schema gives, if any.
   columnar::SchemaPtr schema;
-  if (!o.schema_file.empty()) {
-    auto s = SchemaOption(o.schema_file);
+  if (!o.schema.empty()) {
+    auto s = SchemaOption(o.schema);
     if (!s.ok()) return fail(s.status());
     schema = *s;
   }

@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   convert->add_option("--to", convert_options.to, "Output format")
       ->check(CLI::IsMember({"csv", "jsonl", "parquet"}));
   convert->add_option(
-      "--schema", convert_options.schema_file,
+      "--schema", convert_options.schema,
       "Column types of CSV/JSON Lines input instead of inference: inline, as 'a int64, b "
       "string not null', or a file of 'name: type' lines (types as quire prints them or "
       "SQL names: int64, bigint, double, string, date, timestamp, decimal(15,2), "
